@@ -1,0 +1,3 @@
+"""eudesk: an international office in a box for municipalities."""
+
+__version__ = "0.1.0"

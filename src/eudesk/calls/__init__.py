@@ -1,0 +1,1 @@
+"""EU calls (Funding & Tenders Portal topics): catalogue, sync, changes, deadlines."""

@@ -1,0 +1,1 @@
+"""Sources of call topics: the bundled snapshot and the live portal."""
