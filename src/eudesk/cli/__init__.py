@@ -1,0 +1,1 @@
+"""The `eudesk` command line: thin over the domain services."""

@@ -1,0 +1,37 @@
+"""Shared CLI plumbing: settings, a session with one transaction, one-line errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from eudesk.config import Settings, get_settings
+from eudesk.db import make_engine, make_sessionmaker, upgrade
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one line to stderr and exit with the code."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def db_session(settings: Settings | None = None, *, migrate: bool = True) -> Iterator[Session]:
+    """A session inside one transaction on the configured database (schema upgraded first)."""
+    settings = settings or get_settings()
+    engine = make_engine(settings)
+    try:
+        if migrate:
+            upgrade(engine)
+        sm = make_sessionmaker(engine)
+        with sm.begin() as session:
+            yield session
+    finally:
+        engine.dispose()

