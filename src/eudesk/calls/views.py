@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import Response
 from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
@@ -188,6 +188,19 @@ def call_page(
     call = service.get_call(session=session, topic_id=topic_id)
     return render(request, "calls/detail.html", tr=tr, nav="calls", call=call,
                   status=service.effective_status(call, today), history=list(reversed(call.changes)))
+
+
+def setup(app: FastAPI) -> None:
+    """Serve calls whose topic identifiers contain slashes (EuropeAid/186246/DD/ACT/NG)."""
+    app.state.startup_hooks.append(_add_slash_routes)
+
+
+def _add_slash_routes(app: FastAPI) -> None:
+    # Added at start-up, after every module's routers, so that these catch-all paths cannot shadow another
+    # domain's /calls/<id>/<something> routes; the more specific changes route goes before the .json one.
+    for path, endpoint in (("/calls/{topic_id:path}/changes.json", call_changes_json),
+                           ("/calls/{topic_id:path}.json", call_json), ("/calls/{topic_id:path}", call_page)):
+        app.router.add_api_route(path, endpoint, methods=["GET"], include_in_schema=False)
 
 
 def _run_out(run: service.SyncRun) -> SyncRunOut:  # type: ignore[name-defined]
