@@ -213,7 +213,10 @@ def effective_status(call: Call, today: dt.date) -> str:
 
 
 def _closed_clause(today: dt.date):  # type: ignore[no-untyped-def]
-    return or_(Call.gone_at.is_not(None), Call.source_status == "closed", Call.deadline < today)
+    # Spelled out for NULL deadlines: `deadline < today` is NULL there and NOT(NULL) would drop the call
+    # from every status, where effective_status calls it open.
+    return or_(Call.gone_at.is_not(None), Call.source_status == "closed",
+               and_(Call.deadline.is_not(None), Call.deadline < today))
 
 
 def status_clause(status: str, today: dt.date):  # type: ignore[no-untyped-def]
