@@ -47,7 +47,11 @@ def iter_json_objects(text: str, *, source: str) -> Iterator[tuple[int, dict[str
 
 def read_text(path: Path) -> str:
     """A file's text: gunzipped if it ends in .gz, BOM removed."""
-    data = gzip.open(path, "rb").read() if path.suffix == ".gz" else path.read_bytes()
+    if path.suffix == ".gz":
+        with gzip.open(path, "rb") as fh:
+            data = fh.read()
+    else:
+        data = path.read_bytes()
     return data.decode("utf-8-sig")
 
 
