@@ -10,7 +10,7 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from eudesk.config import Settings, get_settings
-from eudesk.db import make_engine, make_sessionmaker, upgrade
+from eudesk.db import make_engine, make_sessionmaker
 
 console = Console()
 err_console = Console(stderr=True)
@@ -24,13 +24,16 @@ def fail(message: str, code: int = 1) -> None:
 
 @contextmanager
 def db_session(settings: Settings | None = None, *, migrate: bool = True) -> Iterator[Session]:
-    """A session inside one transaction on the configured database (schema upgraded first)."""
+    """A session inside one transaction on the configured database (schema upgraded and bundled data loaded
+    into an empty database first, exactly as the web app does at start-up)."""
     settings = settings or get_settings()
     engine = make_engine(settings)
     try:
-        if migrate:
-            upgrade(engine)
         sm = make_sessionmaker(engine)
+        if migrate:
+            from eudesk.web.app import bootstrap
+
+            bootstrap(settings, sm)
         with sm.begin() as session:
             yield session
     finally:

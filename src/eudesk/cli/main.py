@@ -54,6 +54,32 @@ def db_upgrade() -> None:
     console.print("Database is up to date.")
 
 
+@app.command()
+def doctor() -> None:
+    """Say what this installation runs on: settings, database, data loaded, embedding runtime."""
+    from sqlalchemy import func, select
+
+    from eudesk import __version__
+    from eudesk.calls import service as calls_service
+    from eudesk.cli.common import console, db_session
+    from eudesk.config import get_settings
+    from eudesk.matching.embedder import make_embedder
+
+    settings = get_settings()
+    console.print(f"eudesk {__version__}")
+    console.print(f"data dir:   {settings.data_dir}")
+    console.print(f"database:   {settings.resolved_database_url.split('@')[-1]}")
+    with db_session(settings) as session:
+        from eudesk.calls.models import Call
+
+        n = session.scalar(select(func.count(Call.id))) or 0
+        run = calls_service.last_run(session=session)
+        console.print(f"calls:      {n}" + (f" (last import/sync: {run.source}, {run.data_date or run.started_at:%Y-%m-%d})"
+                                             if run else ""))
+    embedder = make_embedder(settings.embedder, cache_dir=str(settings.resolved_cache_dir))
+    console.print(f"embedder:   {embedder.name} (setting EUDESK_EMBEDDER={settings.embedder})")
+
+
 def main() -> None:
     """Entry point: run the CLI, turning domain errors into one line on stderr."""
     try:

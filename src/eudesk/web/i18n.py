@@ -53,7 +53,9 @@ class Translator:
     def gettext(self, msgid: str, /, **params: object) -> str:
         """The message in this language (the English text if untranslated), with %(name)s parameters filled."""
         found = catalogue(self.lang).get(msgid)
-        text = found if isinstance(found, str) else msgid
+        if isinstance(found, tuple):  # the msgid is also the singular of a plural entry
+            found = found[0]
+        text = found or msgid
         return text % params if params else text
 
     def ngettext(self, singular: str, plural: str, n: int, /, **params: object) -> str:
