@@ -46,7 +46,7 @@ class Settings(BaseSettings):
         default="43108390,43252405,43251567,43251589,43353764,43152860,43254019,43252386,43637601,43251814,43252476,44416173",
         description="Comma-separated portal programme ids that `calls sync` follows (default: Horizon Europe, LIFE, CEF, "
         "CERV, Erasmus+, Digital Europe, ESF+, Interregional Innovation, Pilot Projects, Creative Europe, "
-        "Single Market Programme).",
+        "Single Market Programme, Justice).",
     )
     portal_page_size: int = Field(default=100, description="Topics asked for per page of the portal's search API.")
     portal_timeout_s: float = Field(default=30.0, description="Timeout of one request to the portal, in seconds.")
