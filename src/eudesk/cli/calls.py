@@ -67,3 +67,57 @@ def list_(
             table.add_row(c.topic_id, c.programme.code, service.effective_status(c, today),
                           nd.isoformat() if isinstance(nd, dt.date) else "", budget, c.title)
     console.print(table)
+
+
+@app.command("sync")
+def sync(
+    programme: list[str] = typer.Option([], "--programme", "-p",
+                                        help="Portal programme id to follow (repeatable; default: "
+                                             "EUDESK_PORTAL_PROGRAMMES)."),
+    url: str = typer.Option("", help="Search endpoint to use instead of EUDESK_PORTAL_SEARCH_URL."),
+) -> None:
+    """Fetch forthcoming and open topics from the EU Funding & Tenders Portal; all-or-nothing, changes recorded."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from eudesk.calls.sources.ft_portal import PORTAL_SOURCE, SyncSummary
+    from eudesk.calls.sources.ft_portal import sync as portal_sync
+    from eudesk.cli.common import err_console
+    from eudesk.core.errors import EudeskError
+
+    settings = get_settings()
+    fetched = SyncSummary()
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console,
+                   transient=True)
+    pages_task = bar.add_task("pages", total=None)
+    topics_task = bar.add_task("topics", total=None)
+
+    def progress(page: int, pages: int | None, rows: int, total: int | None) -> None:
+        bar.update(pages_task, completed=page, total=pages)
+        bar.update(topics_task, completed=rows, total=total)
+
+    try:
+        with bar, db_session(settings) as session:
+            summary = portal_sync(session=session, settings=settings, progress=progress, url=url or None,
+                                  programmes=programme or None, fetched=fetched)
+    except (EudeskError, OSError, SQLAlchemyError) as exc:
+        message = " ".join(str(exc).split("\n")[:1]) or type(exc).__name__
+        # The failed transaction was rolled back; the failure itself is recorded in a transaction of its own.
+        try:
+            with db_session(settings) as session:
+                service.record_failed_run(session=session, source=PORTAL_SOURCE, message=message[:2000])
+        except Exception:  # noqa: BLE001 - the sync's own error is the one to report
+            pass
+        # soft_wrap: one line however narrow the terminal, so logs and scripts see the whole message.
+        err_console.print(f"[bold red]error:[/] sync failed, nothing was changed: {message}", highlight=False,
+                          soft_wrap=True, markup=True)
+        raise typer.Exit(1) from None
+    st = fetched.stats
+    console.print(f"Synced {summary.seen} topics from {fetched.pages} page{'s' if fetched.pages != 1 else ''}: "
+                  f"{summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, "
+                  f"{summary.disappeared} disappeared.")
+    skipped = [f"{n} {label}" for n, label in ((st.stubs_skipped, "empty stub rows skipped"),
+                                               (st.duplicates_merged + st.duplicates_resolved, "duplicates merged"),
+                                               (st.budgets_unknown, "without a readable budget")) if n]
+    if skipped:
+        console.print("Also: " + ", ".join(skipped) + ".")
