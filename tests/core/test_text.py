@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from eudesk.core.text import content_hash, fix_text, html_to_text, looks_like_html, normalise_whitespace, unglue
+from eudesk.core.text import (
+    content_hash,
+    fix_text,
+    html_to_text,
+    looks_like_html,
+    normalise_whitespace,
+    unglue,
+)
 
 
 def _plain_quotes(text: str) -> str:
