@@ -1,0 +1,105 @@
+"""`eudesk tasks ...`: import and list the administration's tasks, and show the calls that fit one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from eudesk.cli.common import console, db_session
+from eudesk.config import get_settings
+from eudesk.core.dates import today as today_for
+
+app = typer.Typer(help="Tasks (project ideas): import from CSV/Excel, list, match to calls.", no_args_is_help=True)
+
+
+@app.command("import")
+def import_(
+    path: Path = typer.Argument(..., dir_okay=False, help="A .csv or .xlsx file with the columns title and "
+                                                          "description, and optionally department, office, contact, "
+                                                          "amount, currency, start_date, end_date, themes, status."),
+) -> None:
+    """Import tasks from a CSV or Excel file; all-or-nothing: a bad row stops the import and nothing is stored."""
+    from eudesk.tasks import service
+    from eudesk.tasks.importers import read_tasks_file
+
+    tasks_in = read_tasks_file(path)
+    with db_session() as session:
+        tasks = service.import_tasks(session=session, tasks=tasks_in, source=path.name)
+        first, last = tasks[0].id, tasks[-1].id
+    console.print(f"Imported {len(tasks)} tasks from {path.name} (ids {first}-{last}).")
+
+
+@app.command("list")
+def list_(
+    department: str = typer.Option("", "--department", "-d", help="Only this department (exact name)."),
+    status: str = typer.Option("", "--status", "-s", help="new, exploring, parked or application."),
+    limit: int = typer.Option(50, min=1, max=10000, help="How many tasks to show."),
+) -> None:
+    """List tasks in a table in the terminal, newest first."""
+    from eudesk.tasks import service
+
+    with db_session() as session:
+        tasks = service.list_tasks(session=session, department=department, status=status)
+        table = Table(title=f"{len(tasks)} tasks")
+        for col in ("Id", "Title", "Department", "Money needed", "Status"):
+            table.add_column(col, overflow="fold")
+        for t in tasks[:limit]:
+            money = f"{t.amount:,} {t.currency}" if t.amount is not None else ""
+            table.add_row(str(t.id), t.title, t.department, money, t.status)
+    console.print(table)
+
+
+@app.command("match")
+def match(
+    task_id: int = typer.Argument(..., help="The task's id (see `eudesk tasks list`)."),
+) -> None:
+    """Show the open and forthcoming calls that fit a task, why, and the deciding facts; or 'no good match'."""
+    from eudesk.tasks import service
+    from eudesk.tasks.matcher import CallMatcher
+
+    settings = get_settings()
+    today = today_for(settings.today)
+    matcher = CallMatcher(settings, background=False)
+    with db_session(settings) as session:
+        task = service.get_task(session=session, task_id=task_id)
+        matcher.refresh(session=session, today=today)
+        tm = service.task_matches(session=session, task=task, matcher=matcher, today=today)
+        console.print(f"[bold]{task.title}[/] ({task.department or 'no department'})", highlight=False)
+        if tm.no_good_match:
+            console.print("No good match: no open or forthcoming call fits this task well enough.")
+            return
+        for i, v in enumerate(tm.matches, start=1):
+            f = v.facts
+            rate = (f"{'up to ' if f.rate.up_to else ''}{f.rate.percent}%" if f.rate.percent is not None
+                    else "see call document")
+            deadline = f"{f.next_deadline.isoformat()} ({f.days_left} days left)" if f.next_deadline else "unknown"
+            budget = f"{f.budget.max_eur:,} EUR per grant" if f.budget.max_eur else "budget unknown"
+            console.print(f"{i}. [bold]{f.call.topic_id}[/] {f.call.title}", highlight=False)
+            console.print(f"   {f.call.programme.name} · {f.call.action_type or '-'} · {f.status} · deadline "
+                          f"{deadline} · rate {rate} ({f.rate.source}) · {budget}", highlight=False)
+            if v.new_since:
+                console.print(f"   new since {v.new_since.isoformat()}")
+            concepts = ", ".join(v.explanation.get("concepts", []))
+            if concepts:
+                console.print(f"   shared concepts: {concepts}", highlight=False)
+            for p in f.phrases[:1]:
+                console.print(f"   public authorities: “{p.phrase}” — {p.snippet}", highlight=False)
+        if tm.hidden:
+            console.print(f"({len(tm.hidden)} marked not relevant, not shown)")
+
+
+@app.command("rematch")
+def rematch(force: bool = typer.Option(False, help="Re-match every task, even when nothing changed.")) -> None:
+    """Re-match every task against the current calls (run after importing or syncing calls)."""
+    from eudesk.tasks import service
+    from eudesk.tasks.matcher import CallMatcher
+
+    settings = get_settings()
+    today = today_for(settings.today)
+    matcher = CallMatcher(settings, background=False)
+    with db_session(settings) as session:
+        matcher.refresh(session=session, today=today)
+        n = service.rematch_all(session=session, matcher=matcher, today=today, force=force)
+    console.print(f"Re-matched {n} tasks.")

@@ -1,0 +1,1 @@
+"""Where tasks come from besides forms and uploads: the bundled demo set."""
