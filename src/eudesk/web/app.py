@@ -27,12 +27,14 @@ log = logging.getLogger("eudesk")
 VIEW_MODULES = [
     "eudesk.web.pages",
     "eudesk.calls.views",
+    "eudesk.tasks.views",
 ]
 
 # Each entry is "module:function", called as function(session=..., settings=...) once at start-up inside one
 # transaction, to load the bundled default data into an empty database.
 BOOTSTRAP = [
     "eudesk.calls.service:load_bundled",
+    "eudesk.tasks.service:load_bundled",
 ]
 
 
