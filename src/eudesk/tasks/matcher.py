@@ -171,7 +171,14 @@ class CallMatcher:
         key = corpus_key(session=session, today=today)
         if key == self.key:
             return False
-        from eudesk.matching.precompute import topic_document
+        try:
+            from eudesk.matching.index import Index  # noqa: F401  (the core may not be installed yet)
+            from eudesk.matching.precompute import topic_document
+        except ImportError as exc:
+            self.key = key
+            self.error = f"matching core not available: {exc}"
+            log.error(self.error)
+            return False
 
         docs = [topic_document(_CallRecord(c)) for c in matchable_calls(session=session, today=today)]
         with self._lock:
