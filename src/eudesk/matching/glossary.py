@@ -217,21 +217,52 @@ CONCEPTS: tuple[Concept, ...] = (
 )
 
 
-def _da_pattern(stem: str) -> str:
-    prefix_only = stem.startswith("^")
-    whole = stem.endswith("$")
-    body = stem.strip("^$ ")
-    esc = r"\s+".join(re.escape(part) for part in body.split())
-    if whole:
-        esc += r"(?![\w])"
-    if prefix_only or len(body) < 5:
-        return rf"(?<![\w]){esc}"
-    return esc
+@dataclass(frozen=True)
+class _DanishMatcher:
+    prefix: dict[str, list[int]]  # a stem matching at the start of a word
+    whole: dict[str, list[int]]  # a stem that must be the whole word
+    infix: dict[str, list[int]]  # a stem matching anywhere inside a word (compounds)
+    phrases: list[tuple[re.Pattern[str], int]]  # multi-word stems
 
 
 @lru_cache(maxsize=1)
-def _da_regex() -> list[tuple[Concept, re.Pattern[str]]]:
-    return [(c, re.compile("|".join(_da_pattern(s) for s in c.da), re.IGNORECASE)) for c in CONCEPTS if c.da]
+def _danish_matcher() -> _DanishMatcher:
+    m = _DanishMatcher({}, {}, {}, [])
+    for ci, c in enumerate(CONCEPTS):
+        for stem in c.da:
+            body = stem.strip("^$ ").lower()
+            if " " in body:
+                esc = r"\s+".join(re.escape(w) for w in body.split())
+                tail = r"(?![\w])" if stem.endswith("$") else ""
+                m.phrases.append((re.compile(rf"(?<![\w]){esc}{tail}"), ci))
+            elif stem.endswith("$"):
+                m.whole.setdefault(body, []).append(ci)
+            elif stem.startswith("^") or len(body) < 5:
+                m.prefix.setdefault(body, []).append(ci)
+            else:
+                m.infix.setdefault(body, []).append(ci)
+    return m
+
+
+_DA_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def concepts_in_danish(text: str) -> list[Concept]:
+    """Concepts whose Danish stems occur in a Danish text (prefix, whole-word, compound-part or phrase match)."""
+    m = _danish_matcher()
+    low = text.lower()
+    hit: set[int] = set()
+    for w in set(_DA_WORD.findall(low)):
+        hit.update(m.whole.get(w, ()))
+        for i in range(1, len(w) + 1):
+            hit.update(m.prefix.get(w[:i], ()))
+        for i in range(len(w) - 4):
+            for j in range(i + 5, len(w) + 1):
+                hit.update(m.infix.get(w[i:j], ()))
+    for rx, ci in m.phrases:
+        if ci not in hit and rx.search(low):
+            hit.add(ci)
+    return [CONCEPTS[i] for i in sorted(hit)]
 
 
 @dataclass(frozen=True)
@@ -240,6 +271,7 @@ class ConceptTerms:
 
     concept: Concept
     terms: tuple[tuple[str, ...], ...]  # one tuple of index terms per English term
+    labels: tuple[str, ...]  # the English term of each entry of terms
 
 
 @lru_cache(maxsize=1)
@@ -247,19 +279,13 @@ def concept_terms() -> dict[str, ConceptTerms]:
     """Every concept's English terms as index terms (a one-word term -> (stem,), a phrase -> its bigrams)."""
     out: dict[str, ConceptTerms] = {}
     for c in CONCEPTS:
-        terms: list[tuple[str, ...]] = []
+        terms: dict[tuple[str, ...], str] = {}
         for term in c.en:
             stems = analyse(term, "en")
-            if not stems:
-                continue
-            terms.append(tuple(bigrams(stems)) if len(stems) > 1 else (stems[0],))
-        out[c.label] = ConceptTerms(c, tuple(dict.fromkeys(terms)))
+            if stems:
+                terms.setdefault(tuple(bigrams(stems)) if len(stems) > 1 else (stems[0],), term)
+        out[c.label] = ConceptTerms(c, tuple(terms), tuple(terms.values()))
     return out
-
-
-def concepts_in_danish(text: str) -> list[Concept]:
-    """Concepts whose Danish stems occur in a Danish text."""
-    return [c for c, rx in _da_regex() if rx.search(text)]
 
 
 def concepts_in_stems(stems: set[str]) -> list[Concept]:

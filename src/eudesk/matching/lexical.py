@@ -2,47 +2,54 @@
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 
 class BM25:
-    """Okapi BM25 over pre-analysed documents (lists of index terms); scoring is one bincount per term group."""
+    """Okapi BM25 over pre-analysed documents; scoring gathers each query term's posting list (CSR by term)."""
 
     def __init__(self, docs: Sequence[Iterable[str]], *, k1: float = 1.2, b: float = 0.75) -> None:
+        vocab: dict[str, int] = {}
+        doc_rows: list[int] = []
+        term_ids: list[int] = []
+        for row, d in enumerate(docs):
+            for t in d:
+                term_ids.append(vocab.setdefault(t, len(vocab)))
+                doc_rows.append(row)
+        self._init_arrays(vocab, np.asarray(doc_rows, dtype=np.int64), np.asarray(term_ids, dtype=np.int64),
+                          len(docs), k1, b)
+
+    @classmethod
+    def from_arrays(cls, vocab: dict[str, int], doc_rows: np.ndarray, term_ids: np.ndarray, n_docs: int, *,
+                    k1: float = 1.2, b: float = 0.75) -> BM25:
+        """An index from parallel arrays of token occurrences (document row, term id) and the term vocabulary."""
+        self = cls.__new__(cls)
+        self._init_arrays(vocab, np.asarray(doc_rows, dtype=np.int64), np.asarray(term_ids, dtype=np.int64),
+                          n_docs, k1, b)
+        return self
+
+    def _init_arrays(self, vocab: dict[str, int], doc_rows: np.ndarray, term_ids: np.ndarray, n_docs: int,
+                     k1: float, b: float) -> None:
         self.k1, self.b = k1, b
-        counts = [Counter(d) for d in docs]
-        self.n_docs = len(counts)
-        lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
-        avg = float(lengths.mean()) if self.n_docs and lengths.mean() > 0 else 1.0
-        postings: dict[str, tuple[list[int], list[float]]] = {}
-        for row, c in enumerate(counts):
-            for term, tf in c.items():
-                p = postings.setdefault(term, ([], []))
-                p[0].append(row)
-                p[1].append(tf)
-        self.vocab: dict[str, int] = {}
-        indptr = [0]
-        rows: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        self.idf = np.zeros(len(postings), dtype=np.float32)
-        for i, (term, (r, tfs)) in enumerate(postings.items()):
-            self.vocab[term] = i
-            r_arr = np.asarray(r, dtype=np.int32)
-            tf = np.asarray(tfs, dtype=np.float32)
-            df = len(r)
-            idf = math.log(1.0 + (self.n_docs - df + 0.5) / (df + 0.5))
-            self.idf[i] = idf
-            norm = k1 * (1.0 - b + b * lengths[r_arr] / avg)
-            rows.append(r_arr)
-            weights.append((idf * tf * (k1 + 1.0) / (tf + norm)).astype(np.float32))
-            indptr.append(indptr[-1] + df)
-        self.indptr = np.asarray(indptr, dtype=np.int64)
-        self.rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
-        self.weights = np.concatenate(weights) if weights else np.zeros(0, dtype=np.float32)
+        self.n_docs = n_docs
+        self.vocab = vocab
+        n_terms = len(vocab)
+        lengths = np.bincount(doc_rows, minlength=n_docs).astype(np.float32)
+        avg = float(lengths.mean()) if n_docs and lengths.mean() > 0 else 1.0
+        # (term, doc) pairs with their counts, ordered by term then doc: a CSR matrix of term frequencies
+        pair = term_ids * max(n_docs, 1) + doc_rows
+        uniq, tf = np.unique(pair, return_counts=True)
+        t_of = uniq // max(n_docs, 1)
+        rows = (uniq % max(n_docs, 1)).astype(np.int32)
+        df = np.bincount(t_of, minlength=n_terms)
+        self.indptr = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
+        self.idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        tf = tf.astype(np.float32)
+        norm = k1 * (1.0 - b + b * lengths[rows] / avg)
+        self.rows = rows
+        self.weights = (self.idf[t_of] * tf * (k1 + 1.0) / (tf + norm)).astype(np.float32)
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(rows, BM25 weights) of one term; empty arrays for an unknown term."""
@@ -66,17 +73,22 @@ class BM25:
                 out[r] += qw * w
         return out
 
-    def score_groups(self, groups: Sequence[Sequence[str]]) -> np.ndarray:
-        """Per group of alternative terms (synonyms), the best BM25 weight per document: shape (groups, docs)."""
+    def score_groups(self, groups: Sequence[Sequence[tuple[str, ...]]]) -> np.ndarray:
+        """Per group of alternatives (synonyms; a phrase is a tuple of bigrams, scored by their mean), the best
+        alternative's BM25 weight per document: shape (groups, docs)."""
         out = np.zeros((len(groups), self.n_docs), dtype=np.float32)
-        for g, terms in enumerate(groups):
-            for term in terms:
-                r, w = self.postings(term)
-                if len(r):
-                    np.maximum.at(out[g], r, w) if False else _max_into(out[g], r, w)
+        for g, alternatives in enumerate(groups):
+            for alt in alternatives:
+                if len(alt) == 1:
+                    r, w = self.postings(alt[0])
+                    if len(r):
+                        # a posting list has unique rows, so fancy-index max is exact (and faster than ufunc.at)
+                        out[g, r] = np.maximum(out[g, r], w)
+                    continue
+                acc = np.zeros(self.n_docs, dtype=np.float32)
+                for term in alt:
+                    r, w = self.postings(term)
+                    if len(r):
+                        acc[r] += w
+                np.maximum(out[g], acc / len(alt), out=out[g])
         return out
-
-
-def _max_into(target: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
-    # rows of one term's posting list are unique, so fancy-index max is exact and much faster than ufunc.at
-    target[rows] = np.maximum(target[rows], values)

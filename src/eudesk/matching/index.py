@@ -1,0 +1,334 @@
+"""The hybrid index: passages embedded once, BM25 with glossary expansion, z-score fusion, abstention, explanations."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from eudesk.matching.cache import VectorCache, text_key
+from eudesk.matching.embedder import Embedder
+from eudesk.matching.glossary import Concept, concept_terms, concepts_in_danish, concepts_in_stems
+from eudesk.matching.lexical import BM25
+from eudesk.matching.passages import Document, Passage, split_document
+from eudesk.matching.text import analyse, analyse_pairs, bigrams, guess_language
+
+Progress = Callable[[int, int], None]
+
+# Fusion weights of the standardised (z-score) signals. Dense similarity is the stronger signal across languages;
+# BM25 (with glossary expansion for Danish queries) sharpens it on shared terminology.
+DENSE_WEIGHT = 0.6
+LEXICAL_WEIGHT = 0.4
+# Weight of a Danish query's own words in the English-stemmed index (cognates such as "digital", "robot").
+DANISH_RAW_WEIGHT = 0.3
+# Weight of query bigrams relative to single words.
+BIGRAM_WEIGHT = 0.5
+# A paragraph appearing under this many differently titled documents is boilerplate (destination text,
+# standard conditions): it says nothing about one document, so it is left out of scoring.
+BOILERPLATE_DOCS = 3
+# A match is "good" when its fused score stands out of the corpus's score distribution by more than the largest
+# of N draws from a standard normal is expected to (sqrt(2 ln N)): a query unrelated to every document produces
+# scores that look like such noise. GOOD_MARGIN adds a little headroom. Matches below RELATIVE_FLOOR x the best
+# good score are not padded into the list either.
+GOOD_MARGIN = 0.0
+RELATIVE_FLOOR = 0.6
+
+
+@dataclass(frozen=True)
+class PassageHit:
+    """A passage of a matched document: its text, its score (cosine to the query), where it is, shared terms."""
+
+    text: str
+    score: float
+    source: str  # "title" or "text"
+    start: int
+    end: int
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a document matched: its best passages, shared concepts and terms, and the parts of its score."""
+
+    passages: list[PassageHit]
+    concepts: list[str]
+    terms: list[str]
+    components: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One ranked document: score = dense_weight x dense_z + lexical_weight x lexical_z (see components)."""
+
+    doc_id: str
+    score: float
+    good: bool
+    explanation: Explanation
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Ranked matches; abstained is True when no document clears the good-match threshold."""
+
+    matches: list[Match]
+    abstained: bool
+    query_lang: str
+    threshold: float
+    concepts: list[str] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def good_matches(self) -> list[Match]:
+        """Only the matches above the threshold (empty when abstained)."""
+        return [m for m in self.matches if m.good]
+
+
+class Retriever(Protocol):
+    """Anything that ranks documents for a query with explanations."""
+
+    def search(self, query: str, k: int = 10, filter_ids: Iterable[str] | None = None) -> SearchResult:
+        """Ranked matches for a query."""
+        ...
+
+
+@dataclass(frozen=True)
+class _Query:
+    lang: str
+    raw: dict[str, float]
+    words: dict[str, str]  # stem or bigram -> a readable query word
+    concepts: list[Concept]
+    groups: list[tuple[tuple[str, ...], ...]]
+
+
+def analyse_query(text: str, lang: str | None = None) -> _Query:
+    """Index terms of a query: its own words (stemmed), bigrams, and the English terms of glossary concepts."""
+    lang = lang or guess_language(text)
+    pairs = analyse_pairs(text, "en")
+    raw: dict[str, float] = {}
+    words: dict[str, str] = {}
+    base = DANISH_RAW_WEIGHT if lang == "da" else 1.0
+    stems = [s for _, s in pairs]
+    for w, s in pairs:
+        raw[s] = raw.get(s, 0.0) + base
+        words.setdefault(s, w)
+    if lang != "da":
+        for (w1, _), (w2, _), bg in zip(pairs, pairs[1:], bigrams(stems), strict=False):
+            raw[bg] = raw.get(bg, 0.0) + BIGRAM_WEIGHT * base
+            words.setdefault(bg, f"{w1} {w2}")
+    concepts = concepts_in_danish(text) if lang == "da" else concepts_in_stems(set(raw))
+    terms = concept_terms()
+    groups = [terms[c.label].terms for c in concepts]
+    return _Query(lang, raw, words, concepts, groups)
+
+
+class Index:
+    """Passages with their vectors, a document-level BM25 index, and the search that fuses them."""
+
+    def __init__(self, docs: Sequence[Document], passages: list[Passage], vectors: np.ndarray, keys: list[bytes],
+                 embedder: Embedder, cache: VectorCache, build_seconds: float = 0.0) -> None:
+        self.docs = list(docs)
+        self.embedder = embedder
+        self.cache = cache
+        self.build_seconds = build_seconds
+        self.row_of = {d.id: i for i, d in enumerate(self.docs)}
+        if len(self.row_of) != len(self.docs):
+            raise ValueError("document ids must be unique")
+        self.passages = passages
+        self.keys = keys
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        p_doc = np.array([self.row_of[p.doc_id] for p in passages], dtype=np.int64)
+        self.p_doc = p_doc
+        # Passages are stored document by document, so per-document maxima are one reduceat.
+        self.p_start = np.searchsorted(p_doc, np.arange(len(self.docs)))
+        titles_by_key: dict[bytes, set[str]] = defaultdict(set)
+        for p, k in zip(passages, keys, strict=True):
+            titles_by_key[k].add(self.docs[self.row_of[p.doc_id]].title)
+        self.boilerplate = np.array([len(titles_by_key[k]) >= BOILERPLATE_DOCS for k in keys], dtype=bool)
+        # Each distinct passage text is analysed once (boilerplate and replicated passages share the work); its
+        # sorted term ids serve the explanations, and non-boilerplate passages make up the document-level BM25.
+        vocab: dict[str, int] = {}
+        uniq_row: dict[bytes, int] = {}
+        uniq_terms: list[np.ndarray] = []
+        uniq_tokens: list[np.ndarray] = []
+        self.p_uniq = np.empty(len(passages), dtype=np.int64)
+        for i, (p, k) in enumerate(zip(passages, keys, strict=True)):
+            u = uniq_row.get(k)
+            if u is None:
+                u = uniq_row[k] = len(uniq_terms)
+                stems = analyse(p.text, "en")
+                ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in (*stems, *bigrams(stems))),
+                                  dtype=np.int64)
+                uniq_tokens.append(ids)
+                uniq_terms.append(np.unique(ids))
+            self.p_uniq[i] = u
+        self.vocab = vocab
+        self.u_indptr = np.concatenate([[0], np.cumsum([len(t) for t in uniq_terms])]).astype(np.int64)
+        self.u_terms = np.concatenate(uniq_terms) if uniq_terms else np.zeros(0, dtype=np.int64)
+        doc_rows: list[np.ndarray] = []
+        term_ids: list[np.ndarray] = []
+        for i, p in enumerate(passages):
+            if self.boilerplate[i]:
+                continue
+            toks = uniq_tokens[self.p_uniq[i]]
+            # the title passage counts twice: a title names what the document is about
+            times = 2 if p.source == "title" else 1
+            for _ in range(times):
+                term_ids.append(toks)
+                doc_rows.append(np.full(len(toks), p_doc[i], dtype=np.int64))
+        self.bm25 = BM25.from_arrays(
+            vocab,
+            np.concatenate(doc_rows) if doc_rows else np.zeros(0, dtype=np.int64),
+            np.concatenate(term_ids) if term_ids else np.zeros(0, dtype=np.int64),
+            len(self.docs),
+        )
+
+    # -- building -----------------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, docs: Sequence[Document], embedder: Embedder, cache: VectorCache | None = None,
+              progress: Progress | None = None, *, batch: int = 32) -> Index:
+        """Split, embed (through the content-hash cache: only new passages hit the model) and index documents."""
+        t0 = time.perf_counter()
+        cache = cache if cache is not None else VectorCache()
+        passages = [p for d in docs for p in split_document(d)]
+        texts = [p.text for p in passages]
+        vectors = cache.embed_passages(embedder, texts, batch=batch, progress=progress)
+        keys = [text_key(embedder.name, "passage", t) for t in texts]
+        return cls(docs, passages, vectors, keys, embedder, cache, time.perf_counter() - t0)
+
+    def add(self, docs: Sequence[Document]) -> Index:
+        """A new index with these documents added (or replaced, by id); unchanged passages are not re-embedded."""
+        new_ids = {d.id for d in docs}
+        kept = [d for d in self.docs if d.id not in new_ids]
+        return self._rebuild([*kept, *docs])
+
+    def remove(self, ids: Iterable[str]) -> Index:
+        """A new index without these document ids."""
+        gone = set(ids)
+        return self._rebuild([d for d in self.docs if d.id not in gone])
+
+    def _rebuild(self, docs: list[Document]) -> Index:
+        for k, v in zip(self.keys, self.vectors, strict=True):
+            if k not in self.cache:
+                self.cache.put(k, v)
+        return Index.build(docs, self.embedder, self.cache)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    @property
+    def n_passages(self) -> int:
+        """Number of indexed passages."""
+        return len(self.passages)
+
+    # -- searching ----------------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 10, filter_ids: Iterable[str] | None = None, *,
+               query_vector: np.ndarray | None = None, lang: str | None = None) -> SearchResult:
+        """The k best documents for a query, each with its explanation; abstains when nothing is a good match."""
+        t0 = time.perf_counter()
+        qv = query_vector if query_vector is not None else self.embedder.query(query)
+        qv = np.asarray(qv, dtype=np.float32)
+        t1 = time.perf_counter()
+        q = analyse_query(query, lang)
+        n = len(self.docs)
+        if n == 0:
+            return SearchResult([], True, q.lang, math.inf, [c.label for c in q.concepts])
+        sims = self.vectors @ qv
+        scoring = np.where(self.boilerplate, -1.0, sims).astype(np.float32)
+        dense = np.maximum.reduceat(scoring, self.p_start) if len(scoring) else np.zeros(n, np.float32)
+        raw = self.bm25.score(q.raw)
+        group_scores = self.bm25.score_groups(q.groups)
+        lexical = raw + group_scores.sum(axis=0)
+        dz = _z(dense)
+        lz = _z(lexical)
+        fused = DENSE_WEIGHT * dz + LEXICAL_WEIGHT * lz
+        threshold = float(fused.mean() + (fused.std() or 1.0) * (math.sqrt(2.0 * math.log(max(n, 2))) + GOOD_MARGIN))
+        candidates = np.arange(n)
+        if filter_ids is not None:
+            rows = [self.row_of[i] for i in filter_ids if i in self.row_of]
+            candidates = np.asarray(sorted(rows), dtype=np.int64)
+        if len(candidates) == 0:
+            return SearchResult([], True, q.lang, threshold, [c.label for c in q.concepts])
+        kk = min(k, len(candidates))
+        cand_scores = fused[candidates]
+        top_local = np.argpartition(-cand_scores, kk - 1)[:kk]
+        top = candidates[top_local[np.argsort(-cand_scores[top_local], kind="stable")]]
+        best = float(fused[top[0]])
+        floor = max(threshold, threshold + RELATIVE_FLOOR * (best - threshold)) if best >= threshold else math.inf
+        t2 = time.perf_counter()
+        term_ids = self._query_term_ids(q, group_scores[:, top].max(axis=1) if len(q.groups) else np.zeros(0))
+        matches = []
+        for rank_row in top:
+            row = int(rank_row)
+            score = float(fused[row])
+            good = score >= threshold and (score >= floor or row == top[0])
+            comps = {
+                "dense": float(dense[row]), "dense_z": float(dz[row]), "dense_weight": DENSE_WEIGHT,
+                "lexical": float(lexical[row]), "lexical_z": float(lz[row]), "lexical_weight": LEXICAL_WEIGHT,
+                "lexical_words": float(raw[row]), "lexical_concepts": float(group_scores[:, row].sum()),
+                "threshold": threshold,
+            }
+            matches.append(Match(self.docs[row].id, score, bool(good),
+                                 self._explain(row, sims, q, group_scores[:, row], comps, term_ids)))
+        t3 = time.perf_counter()
+        abstained = not any(m.good for m in matches)
+        timings = {"embed": (t1 - t0) * 1000, "rank": (t2 - t1) * 1000, "explain": (t3 - t2) * 1000}
+        return SearchResult(matches, abstained, q.lang, threshold, [c.label for c in q.concepts], timings)
+
+    def _query_term_ids(self, q: _Query, concept_scores: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """Vocabulary ids of the query's words and of the English terms of its concepts found in the corpus,
+        with readable labels."""
+        ids: list[int] = []
+        labels: list[str] = []
+        for s, w in q.words.items():
+            if "_" not in s and s in self.vocab:
+                ids.append(self.vocab[s])
+                labels.append(w)
+        cts = concept_terms()
+        for g, c in enumerate(q.concepts):
+            if concept_scores[g] <= 0:
+                continue
+            for term, label in zip(cts[c.label].terms, cts[c.label].labels, strict=True):
+                # a phrase is shown when its first bigram occurs (good enough for an explanation)
+                if term[0] in self.vocab:
+                    ids.append(self.vocab[term[0]])
+                    labels.append(label)
+        return np.asarray(ids, dtype=np.int64), labels
+
+    def _explain(self, row: int, sims: np.ndarray, q: _Query, concept_scores: np.ndarray,
+                 components: dict[str, float], term_ids: tuple[np.ndarray, list[str]]) -> Explanation:
+        start = int(self.p_start[row])
+        end = int(self.p_start[row + 1]) if row + 1 < len(self.p_start) else len(self.passages)
+        local = sims[start:end]
+        order = np.argsort(-local)
+        hits: list[PassageHit] = []
+        shared: dict[str, None] = {}
+        q_ids, q_labels = term_ids
+        for j in order:
+            if len(hits) >= 3:
+                break
+            idx = start + int(j)
+            if self.boilerplate[idx]:
+                continue
+            p = self.passages[idx]
+            u = int(self.p_uniq[idx])
+            present = self.u_terms[self.u_indptr[u] : self.u_indptr[u + 1]]
+            pos = np.minimum(np.searchsorted(present, q_ids), max(len(present) - 1, 0))
+            found = present[pos] == q_ids if len(present) else np.zeros(len(q_ids), dtype=bool)
+            terms = tuple(dict.fromkeys(q_labels[j] for j in np.flatnonzero(found)))
+            for t in terms:
+                shared.setdefault(t, None)
+            hits.append(PassageHit(p.text, float(local[j]), p.source, p.start, p.end, terms))
+        concepts = [q.concepts[g].label for g in np.argsort(-concept_scores) if concept_scores[g] > 0]
+        return Explanation(hits, concepts, list(shared), components)
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    sd = float(x.std())
+    if sd == 0.0:
+        return np.zeros_like(x)
+    return ((x - float(x.mean())) / sd).astype(np.float32)
