@@ -18,6 +18,7 @@ app.add_typer(db_app, name="db")
 # Sub-command groups: (name, module); each module exposes a typer app `app`.
 GROUPS = [
     ("calls", "eudesk.cli.calls"),
+    ("projects", "eudesk.cli.projects"),
     ("tasks", "eudesk.cli.tasks"),
 ]
 for _name, _module in GROUPS:

@@ -34,6 +34,7 @@ VIEW_MODULES = [
 # transaction, to load the bundled default data into an empty database.
 BOOTSTRAP = [
     "eudesk.calls.service:load_bundled",
+    "eudesk.projects.service:load_bundled",
     "eudesk.tasks.service:load_bundled",
 ]
 

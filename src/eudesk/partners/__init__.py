@@ -1,0 +1,1 @@
+"""Organisations across projects and sources, notes, partner search, consortium suggestions and merges."""

@@ -1,0 +1,1 @@
+"""Past EU projects from open data (CORDIS, Danish structural-fund lists): import, browse, knowledge search."""
