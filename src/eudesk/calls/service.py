@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from eudesk.calls.models import Call, CallChange, CallDeadline, Programme, SyncRun
+from eudesk.calls.programmes import part_label
 from eudesk.calls.schemas import ProgrammeInfo, TopicRecord
 from eudesk.core.dates import utcnow
 from eudesk.core.errors import InvalidInput, NotFound
@@ -186,8 +187,17 @@ def _apply(call: Call, rec: TopicRecord, *, source: str, fetched_at: dt.datetime
     call.content_hash = content
     wanted = sorted(set(rec.deadlines))
     if [d.deadline for d in call.deadlines] != wanted:
-        call.deadlines.clear()
-        call.deadlines.extend(CallDeadline(deadline=d, stage=i + 1) for i, d in enumerate(wanted))
+        # Keep the rows whose date stays: the unit of work inserts before it deletes, so clearing and re-adding
+        # a date that stays breaks the unique (call_id, deadline) constraint.
+        kept = {d.deadline: d for d in call.deadlines if d.deadline in wanted}
+        for row in [d for d in call.deadlines if d.deadline not in kept]:
+            call.deadlines.remove(row)
+        for i, day in enumerate(wanted):
+            if day in kept:
+                kept[day].stage = i + 1
+            else:
+                call.deadlines.append(CallDeadline(deadline=day, stage=i + 1))
+        call.deadlines.sort(key=lambda d: d.deadline)
 
 
 def finish_run(*, run: SyncRun, status: str, message: str = "") -> None:
@@ -248,6 +258,7 @@ class CallFilter:
     """What the calls list is filtered by; every field optional."""
 
     programmes: list[str] = field(default_factory=list)  # programme codes
+    clusters: list[str] = field(default_factory=list)  # Horizon Europe parts: CL1..CL6, MISS, ...
     statuses: list[str] = field(default_factory=list)
     action_types: list[str] = field(default_factory=list)
     deadline_from: dt.date | None = None
@@ -298,6 +309,8 @@ def _conditions(flt: CallFilter, today: dt.date, *, skip: str | None = None) -> 
     conds = []
     if flt.programmes and skip != "programme":
         conds.append(Programme.code.in_(flt.programmes))
+    if flt.clusters and skip != "cluster":
+        conds.append(Call.cluster.in_(flt.clusters))
     if flt.statuses and skip != "status":
         conds.append(or_(*[status_clause(s, today) for s in flt.statuses]))
     if flt.action_types and skip != "action_type":
@@ -363,6 +376,10 @@ def facets(*, session: Session, flt: CallFilter, today: dt.date) -> dict[str, li
         select(Programme.code, Programme.name, func.count(Call.id)).join(Call).where(Call.id.in_(ids))
         .group_by(Programme.code, Programme.name).order_by(func.count(Call.id).desc(), Programme.name)).all()
     out["programme"] = [Facet(code, name, n, code in flt.programmes) for code, name, n in rows]
+    ids = select(Call.id).join(Programme).where(*_conditions(flt, today, skip="cluster"))
+    rows = session.execute(select(Call.cluster, func.count(Call.id)).where(Call.id.in_(ids), Call.cluster != "")
+                           .group_by(Call.cluster).order_by(Call.cluster)).all()
+    out["cluster"] = [Facet(c, part_label(c), n, c in flt.clusters) for c, n in rows]
     out["status"] = []
     ids = select(Call.id).join(Programme).where(*_conditions(flt, today, skip="status"))
     for s in STATUSES:
