@@ -22,7 +22,7 @@ def template_messages() -> Iterator[tuple[str, str | None, str]]:
     """(msgid, plural or None, 'file:line') for every translatable string in the templates."""
     for path in sorted((SRC / "web" / "templates").rglob("*.html")):
         with path.open("rb") as fh:
-            for lineno, func, message, _comments in babel_extract(fh, KEYWORDS, [], {"trimmed": "false"}):
+            for lineno, _func, message, _comments in babel_extract(fh, KEYWORDS, [], {"trimmed": "false"}):
                 where = f"{path.relative_to(ROOT)}:{lineno}"
                 if isinstance(message, tuple):
                     if message[0]:

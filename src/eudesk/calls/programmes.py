@@ -43,3 +43,48 @@ def programme_for(programme_id: str, name: str | None = None) -> ProgrammeInfo:
         raise KeyError(programme_id)
     code = "".join(ch for ch in name.upper() if ch.isalnum())[:12] or programme_id
     return ProgrammeInfo(programme_id, code, name)
+
+
+# Parts of Horizon Europe as the portal's `cluster` values name them (domain.md: Pillar II clusters, Missions, ...).
+HORIZON_PARTS: dict[str, str] = {
+    "CL1": "Cluster 1: Health",
+    "CL2": "Cluster 2: Culture, creativity and inclusive society",
+    "CL3": "Cluster 3: Civil security for society",
+    "CL4": "Cluster 4: Digital, industry and space",
+    "CL5": "Cluster 5: Climate, energy and mobility",
+    "CL6": "Cluster 6: Food, bioeconomy, natural resources, agriculture and environment",
+    "MISS": "EU Missions",
+    "NEB": "New European Bauhaus",
+    "JU": "Joint Undertakings",
+    "WIDERA": "Widening participation and the European Research Area",
+    "INFRA": "Research infrastructures",
+    "MSCA": "Marie Skłodowska-Curie Actions",
+    "EIC": "European Innovation Council",
+    "EIE": "European innovation ecosystems",
+    "ERC": "European Research Council",
+}
+
+# EU Missions by the code inside the topic identifier (HORIZON-MISS-2027-05-SOIL-01 -> SOIL).
+MISSIONS: dict[str, str] = {
+    "CLIMA": "Adaptation to climate change",
+    "CIT": "Climate-neutral and smart cities",
+    "OCEAN": "Restore our ocean and waters",
+    "SOIL": "A Soil Deal for Europe",
+    "CANCER": "Cancer",
+}
+
+
+def part_label(cluster: str) -> str:
+    """A readable name of a Horizon Europe part (cluster, Missions, ...); the code itself when unknown."""
+    return HORIZON_PARTS.get(cluster, cluster)
+
+
+def mission_of(topic_id: str) -> str | None:
+    """The EU Mission a topic belongs to, from its identifier, or None."""
+    parts = topic_id.upper().split("-")
+    if "MISS" not in parts:
+        return None
+    for code, name in MISSIONS.items():
+        if code in parts:
+            return name
+    return None

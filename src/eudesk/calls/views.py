@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from eudesk.calls import service
 from eudesk.calls.models import Call
+from eudesk.calls.programmes import mission_of, part_label
 from eudesk.calls.schemas import (
     CallDetailOut,
     CallListOut,
@@ -57,6 +58,7 @@ def _int_param(value: str | None, name: str) -> int | None:
 
 def call_filter(
     programme: Multi = [],  # noqa: B006
+    cluster: Multi = [],  # noqa: B006
     status: Multi = [],  # noqa: B006
     action_type: Multi = [],  # noqa: B006
     deadline_from: str | None = None,
@@ -68,6 +70,7 @@ def call_filter(
     """The calls filter read from query parameters (empty form fields mean 'any')."""
     flt = service.CallFilter(
         programmes=[p for p in programme if p],
+        clusters=[c for c in cluster if c],
         statuses=[s for s in status if s],
         action_types=[a for a in action_type if a],
         deadline_from=_date_param(deadline_from, "deadline_from"),
@@ -186,7 +189,8 @@ def call_page(
     """One call's page."""
     set_freshness(request, session, today)
     call = service.get_call(session=session, topic_id=topic_id)
-    return render(request, "calls/detail.html", tr=tr, nav="calls", call=call,
+    return render(request, "calls/detail.html", tr=tr, nav="calls", call=call, part_label=part_label,
+                  mission=mission_of(call.topic_id),
                   status=service.effective_status(call, today), history=list(reversed(call.changes)))
 
 
