@@ -60,11 +60,16 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         """Singular or plural form for n; %(num)s is n."""
-        found = catalogue(self.lang).get(singular)
+        messages = catalogue(self.lang)
+        found = messages.get(singular)
         if isinstance(found, tuple) and len(found) >= 2:
             text = found[0] if n == 1 else found[1]
         else:
-            text = singular if n == 1 else plural
+            # No plural entry (a .po file holds one entry per msgid, and 'Deadline' may already be a plain
+            # message): use the plain translations of the singular and the plural.
+            wanted = singular if n == 1 else plural
+            plain = messages.get(wanted)
+            text = plain if isinstance(plain, str) and plain else wanted
         return text % {"num": n, **params}
 
     def date(self, value: dt.date | dt.datetime | None, fmt: str = "long") -> str:
