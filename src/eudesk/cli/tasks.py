@@ -54,6 +54,8 @@ def list_(
 @app.command("match")
 def match(
     task_id: int = typer.Argument(..., help="The task's id (see `eudesk tasks list`)."),
+    lexical: bool = typer.Option(False, help="Shared words and concepts only, without the multilingual model "
+                                             "(answers at once; weaker across languages)."),
 ) -> None:
     """Show the open and forthcoming calls that fit a task, why, and the deciding facts; or 'no good match'."""
     from eudesk.tasks import service
@@ -61,7 +63,7 @@ def match(
 
     settings = get_settings()
     today = today_for(settings.today)
-    matcher = CallMatcher(settings, background=False)
+    matcher = CallMatcher(settings, background=False, semantic=not lexical)
     with db_session(settings) as session:
         task = service.get_task(session=session, task_id=task_id)
         matcher.refresh(session=session, today=today)
@@ -91,14 +93,17 @@ def match(
 
 
 @app.command("rematch")
-def rematch(force: bool = typer.Option(False, help="Re-match every task, even when nothing changed.")) -> None:
+def rematch(
+    force: bool = typer.Option(False, help="Re-match every task, even when nothing changed."),
+    lexical: bool = typer.Option(False, help="Shared words and concepts only, without the multilingual model."),
+) -> None:
     """Re-match every task against the current calls (run after importing or syncing calls)."""
     from eudesk.tasks import service
     from eudesk.tasks.matcher import CallMatcher
 
     settings = get_settings()
     today = today_for(settings.today)
-    matcher = CallMatcher(settings, background=False)
+    matcher = CallMatcher(settings, background=False, semantic=not lexical)
     with db_session(settings) as session:
         matcher.refresh(session=session, today=today)
         n = service.rematch_all(session=session, matcher=matcher, today=today, force=force)

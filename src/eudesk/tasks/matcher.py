@@ -127,8 +127,10 @@ def corpus_key(*, session: Session, today: dt.date) -> str:
 class CallMatcher:
     """The index over matchable calls for one process: lexical at once, semantic when its vectors are ready."""
 
-    def __init__(self, settings: Settings, *, background: bool | None = None) -> None:
+    def __init__(self, settings: Settings, *, background: bool | None = None, semantic: bool = True) -> None:
         self.settings = settings
+        # semantic=False: BM25 with the Danish glossary only, no model at all (quick CLI answers, tests).
+        self.use_model = semantic
         # The fake embedder is instant: build synchronously (tests); the real model goes to a thread.
         self.background = settings.embedder != "fake" if background is None else background
         self.key = ""
@@ -146,6 +148,11 @@ class CallMatcher:
     def semantic_ready(self) -> bool:
         """True when the dense (multilingual model) signal takes part in the ranking."""
         return self._semantic
+
+    @property
+    def lexical_only(self) -> bool:
+        """True when this matcher was asked not to use the model at all."""
+        return not self.use_model
 
     @property
     def progress_percent(self) -> int:
@@ -185,6 +192,10 @@ class CallMatcher:
             self.key = key
             self._progress = (0, 0)
             self.error = ""
+            if not self.use_model:
+                self._index = self._build_lexical(docs)
+                self._semantic = False
+                return True
             if not self.background:
                 self._build_semantic(docs, key)
                 return True

@@ -241,8 +241,8 @@ def list_tasks(*, session: Session, department: str = "", status: str = "") -> l
 def task_counts(*, session: Session) -> tuple[dict[str, int], dict[str, int]]:
     """How many tasks each department and each status has."""
     deps = dict(session.execute(select(Task.department, func.count(Task.id)).group_by(Task.department)
-                                .order_by(Task.department)).tuples().all())
-    stats = dict(session.execute(select(Task.status, func.count(Task.id)).group_by(Task.status)).tuples().all())
+                                .order_by(Task.department)).all())
+    stats = dict(session.execute(select(Task.status, func.count(Task.id)).group_by(Task.status)).all())
     return deps, {s: stats.get(s, 0) for s in STATUSES}
 
 
