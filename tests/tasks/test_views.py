@@ -1,0 +1,161 @@
+"""Tasks and search pages with their JSON twins, through the app on the bundled data (fake embedder)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from lxml import html as lxml_html
+
+DANISH = "Vi vil have ældre borgere til at blive længere i eget hjem med velfærdsteknologi og digitale hjælpemidler"
+
+
+def doc(response: Any) -> Any:
+    return lxml_html.fromstring(response.text)
+
+
+def create(client: Any, **values: str) -> int:
+    data = {"title": "Længere i eget hjem", "description": DANISH, "department": "Ældre- og Handicapforvaltningen",
+            "amount": "1.500.000", "currency": "DKK", "status": "new", **values}
+    r = client.post("/tasks/new", data=data, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+def test_list_shows_the_bundled_demo_tasks(app_client: Any) -> None:
+    out = app_client.get("/tasks.json").json()
+    assert out["total"] >= 86 and sum(out["departments"].values()) == out["total"]
+    page = doc(app_client.get("/tasks?lang=da"))
+    assert page.xpath("//h1")[0].text_content() == "Opgaver"
+    assert len(page.xpath("//section[@id='results']//tbody/tr")) == out["total"]
+    assert page.xpath("//form[@action='/tasks/import']//input[@type='file']")
+
+
+def test_list_filters_by_department_and_status(app_client: Any) -> None:
+    out = app_client.get("/tasks.json", params={"department": "Børn- og Ungeforvaltningen"}).json()
+    assert out["total"] >= 7 and {t["department"] for t in out["items"]} == {"Børn- og Ungeforvaltningen"}
+    r = app_client.get("/tasks", params={"department": "Børn- og Ungeforvaltningen"}, headers={"HX-Request": "true"})
+    assert r.text.lstrip().startswith('<section id="results"')  # htmx gets the results block only
+    assert app_client.get("/tasks.json", params={"status": "done"}).status_code == 422
+
+
+def test_form_errors_keep_what_was_typed(app_client: Any) -> None:
+    r = app_client.post("/tasks/new?lang=da", data={"title": "Robotter", "description": "robotter",
+                                                    "amount": "mange", "start_date": "2027-13-01"})
+    assert r.status_code == 422
+    page = doc(r)
+    assert page.xpath("//input[@id='title']/@value") == ["Robotter"]
+    assert page.xpath("//textarea[@id='description']")[0].text_content() == "robotter"
+    assert page.xpath("//input[@id='amount']/@value") == ["mange"]
+    errors = {e.get("id"): e.text_content() for e in page.xpath("//div[@class='field-error']")}
+    assert errors["error-description"].startswith("er for kort")
+    assert errors["error-amount"] == "ikke et beløb"
+    assert errors["error-start_date"].startswith("ikke en dato")
+
+
+def test_task_page_shows_matches_with_facts_and_its_json_twin(app_client: Any) -> None:
+    task_id = create(app_client)
+    out = app_client.get(f"/tasks/{task_id}.json").json()
+    assert out["task"]["money_needed"] == {"amount": 1_500_000, "currency": "DKK", "eur": 201_062, "dkk": 1_500_000}
+    assert out["matching"]["semantic"] is True and out["similar_projects"] is None or isinstance(
+        out["similar_projects"], list)
+    assert not out["no_good_match"] and out["matches"]
+    m = out["matches"][0]
+    assert m["status"] in ("open", "forthcoming") and m["days_left"] is not None and m["days_left"] >= 0
+    assert m["funding_rate"]["source"] and (m["funding_rate"]["percent"] or m["funding_rate"]["source"] ==
+                                             "call document")
+    assert m["budget"]["needed_eur"] == 201_062 and m["passages"] and m["score_components"]["threshold"]
+    page = doc(app_client.get(f"/tasks/{task_id}?lang=da"))
+    cards = page.xpath("//section[@id='matches']//article[contains(@class,'match')]")
+    assert [c.get("data-topic") for c in cards] == [x["topic_id"] for x in out["matches"]]
+    assert "EU-støttesats for en kommune" in cards[0].text_content()
+    assert page.xpath("//h2[text()='Lignende projekter andre steder og i Danmark']")
+
+
+def test_not_relevant_disappears_and_undo_brings_it_back(app_client: Any) -> None:
+    task_id = create(app_client, title="Feedback")
+    first = app_client.get(f"/tasks/{task_id}.json").json()["matches"][0]["topic_id"]
+    r = app_client.post(f"/tasks/{task_id}/feedback", data={"topic_id": first, "verdict": "not_relevant"},
+                        headers={"HX-Request": "true"})
+    assert r.status_code == 200 and r.text.lstrip().startswith('<section id="matches"')
+    assert not doc(r).xpath(f"//article[@data-topic='{first}']")
+    out = app_client.get(f"/tasks/{task_id}.json").json()
+    assert first in out["hidden"] and first not in [m["topic_id"] for m in out["matches"]]
+    fb = out["feedback"][0]
+    assert fb["verdict"] == "not_relevant" and fb["undone_at"] is None
+    r = app_client.post(f"/tasks/{task_id}/feedback/{fb['id']}/undo", follow_redirects=False)
+    assert r.status_code == 303
+    out = app_client.get(f"/tasks/{task_id}.json").json()
+    assert out["matches"][0]["topic_id"] == first and not out["hidden"]
+    r = app_client.post(f"/tasks/{task_id}/feedback.json", data={"topic_id": first, "verdict": "apply"})
+    assert r.json()["verdict"] == "apply"
+    cases = {c["id"]: c for c in app_client.get("/feedback.json").json()}
+    assert cases[f"feedback-task-{task_id}"]["relevant"] == {first: 2}
+
+
+def test_edit_changes_the_task(app_client: Any) -> None:
+    task_id = create(app_client, title="Før")
+    assert doc(app_client.get(f"/tasks/{task_id}/edit")).xpath("//input[@id='title']/@value") == ["Før"]
+    r = app_client.post(f"/tasks/{task_id}/edit", data={"title": "Efter", "description": DANISH, "status": "parked",
+                                                         "currency": "EUR", "amount": "100000"},
+                        follow_redirects=False)
+    assert r.status_code == 303
+    task = app_client.get(f"/tasks/{task_id}.json").json()["task"]
+    assert (task["title"], task["status"], task["money_needed"]["dkk"]) == ("Efter", "parked", 746_038)
+    assert app_client.post(f"/tasks/{task_id}/edit", data={"title": "", "description": DANISH}).status_code == 422
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows([["title", "description", "department"], *rows])
+    return out.getvalue().encode()
+
+
+def test_import_through_the_page_is_all_or_nothing(app_client: Any) -> None:
+    before = app_client.get("/tasks.json").json()["total"]
+    bad = _csv([["Et", DANISH, ""], ["To", "", ""]])
+    r = app_client.post("/tasks/import", files={"file": ("opgaver.csv", bad, "text/csv")})
+    assert r.status_code == 422
+    assert "opgaver.csv: nothing imported; row 3, column 'description': is empty" in \
+        doc(r).xpath("//p[@id='import-error']")[0].text_content()
+    assert app_client.get("/tasks.json").json()["total"] == before
+    good = _csv([["Et", DANISH, ""], ["To", DANISH, "Borgmesterforvaltningen"]])
+    r = app_client.post("/tasks/import", files={"file": ("opgaver.csv", good, "text/csv")}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/tasks?imported=2"
+    assert app_client.get("/tasks.json").json()["total"] == before + 2
+    r = app_client.post("/tasks/import.json", files={"file": ("x.txt", b"title\nA", "text/plain")})
+    assert r.status_code == 422 and "missing column 'description'" in r.json()["error"]
+
+
+def test_json_api_creates_tasks_with_one_line_errors(app_client: Any) -> None:
+    r = app_client.post("/tasks.json", json={"title": "API", "description": DANISH, "currency": "EUR",
+                                             "amount": 50000})
+    assert r.status_code == 201 and r.json()["money_needed"]["eur"] == 50000
+    r = app_client.post("/tasks.json", json={"title": "API", "description": "kort"})
+    assert r.status_code == 422 and r.json()["error"].startswith("field description: is too short")
+
+
+def test_search_page_and_json_twin(app_client: Any) -> None:
+    out = app_client.get("/search.json", params={"q": DANISH}).json()
+    assert out["query_language"] == "da" and out["results"] and not out["no_good_match"]
+    assert all(r["status"] in ("open", "forthcoming") for r in out["results"])
+    page = doc(app_client.get("/search", params={"q": DANISH, "lang": "da"}))
+    assert [a.get("data-topic") for a in page.xpath("//article")] == [r["topic_id"] for r in out["results"]]
+    empty = app_client.get("/search.json", params={"q": ""}).json()
+    assert empty["results"] == [] and not empty["no_good_match"]
+
+
+def test_missing_task_is_a_404_page_and_json(app_client: Any) -> None:
+    assert app_client.get("/tasks/999999").status_code == 404
+    r = app_client.get("/tasks/999999.json")
+    assert r.status_code == 404 and r.json()["error"] == "no task with id 999999"
+
+
+def test_matching_status_and_openapi(app_client: Any) -> None:
+    assert app_client.get("/matching/status.json").json() == {"semantic": True, "preparing": False,
+                                                              "progress_percent": 100, "error": ""}
+    paths = app_client.get("/openapi.json").json()["paths"]
+    for path in ("/tasks.json", "/tasks/{task_id}.json", "/search.json", "/feedback.json"):
+        assert path in paths
+    assert paths["/search.json"]["get"]["description"].startswith("'What is there for X?'")
