@@ -129,7 +129,7 @@ def test_htmx_request_gets_only_the_results_block(app_client: TestClient) -> Non
 def test_filter_form_names_match_the_query_parameters(app_client: TestClient) -> None:
     form = doc(app_client.get("/calls?lang=en")).xpath('//form[contains(@class, "facets")]')[0]
     names = {el.get("name") for el in form.xpath(".//input|.//select") if el.get("name")}
-    assert names == {"q", "status", "programme", "action_type", "deadline_from", "deadline_to", "budget_min",
+    assert names == {"q", "status", "programme", "cluster", "action_type", "deadline_from", "deadline_to", "budget_min",
                      "budget_max", "sort"}
     assert form.get("hx-get") == "/calls" and form.get("hx-target") == "#results"
 
