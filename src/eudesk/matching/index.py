@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -227,8 +227,13 @@ class Index:
 
     # -- searching ----------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filter_ids: Iterable[str] | None = None, *,
-               query_vector: np.ndarray | None = None, lang: str | None = None) -> SearchResult:
-        """The k best documents for a query, each with its explanation; abstains when nothing is a good match."""
+               query_vector: np.ndarray | None = None, lang: str | None = None,
+               prior: Mapping[str, float] | np.ndarray | None = None) -> SearchResult:
+        """The k best documents for a query, each with its explanation; abstains when nothing is a good match.
+
+        query_vector skips embedding the query; lang ('da'/'en') overrides the language guess; prior adds a
+        per-document log-prior (by id, or an array in index order) to the fused score, after the threshold is set.
+        """
         t0 = time.perf_counter()
         qv = query_vector if query_vector is not None else self.embedder.query(query)
         qv = np.asarray(qv, dtype=np.float32)
@@ -247,6 +252,10 @@ class Index:
         lz = _z(lexical)
         fused = DENSE_WEIGHT * dz + LEXICAL_WEIGHT * lz
         threshold = float(fused.mean() + (fused.std() or 1.0) * (math.sqrt(2.0 * math.log(max(n, 2))) + GOOD_MARGIN))
+        evidence = fused  # what the query says; a prior may reorder matches but never makes one "good"
+        prior_arr = self._prior_array(prior)
+        if prior_arr is not None:
+            fused = fused + prior_arr
         candidates = np.arange(n)
         if filter_ids is not None:
             rows = [self.row_of[i] for i in filter_ids if i in self.row_of]
@@ -257,7 +266,7 @@ class Index:
         cand_scores = fused[candidates]
         top_local = np.argpartition(-cand_scores, kk - 1)[:kk]
         top = candidates[top_local[np.argsort(-cand_scores[top_local], kind="stable")]]
-        best = float(fused[top[0]])
+        best = float(evidence[top].max())
         floor = max(threshold, threshold + RELATIVE_FLOOR * (best - threshold)) if best >= threshold else math.inf
         t2 = time.perf_counter()
         term_ids = self._query_term_ids(q, group_scores[:, top].max(axis=1) if len(q.groups) else np.zeros(0))
@@ -265,11 +274,13 @@ class Index:
         for rank_row in top:
             row = int(rank_row)
             score = float(fused[row])
-            good = score >= threshold and (score >= floor or row == top[0])
+            ev = float(evidence[row])
+            good = ev >= threshold and (ev >= floor or ev == best)
             comps = {
                 "dense": float(dense[row]), "dense_z": float(dz[row]), "dense_weight": DENSE_WEIGHT,
                 "lexical": float(lexical[row]), "lexical_z": float(lz[row]), "lexical_weight": LEXICAL_WEIGHT,
                 "lexical_words": float(raw[row]), "lexical_concepts": float(group_scores[:, row].sum()),
+                "prior": float(prior_arr[row]) if prior_arr is not None else 0.0,
                 "threshold": threshold,
             }
             matches.append(Match(self.docs[row].id, score, bool(good),
@@ -278,6 +289,20 @@ class Index:
         abstained = not any(m.good for m in matches)
         timings = {"embed": (t1 - t0) * 1000, "rank": (t2 - t1) * 1000, "explain": (t3 - t2) * 1000}
         return SearchResult(matches, abstained, q.lang, threshold, [c.label for c in q.concepts], timings)
+
+    def _prior_array(self, prior: Mapping[str, float] | np.ndarray | None) -> np.ndarray | None:
+        if prior is None:
+            return None
+        if isinstance(prior, np.ndarray):
+            if prior.shape != (len(self.docs),):
+                raise ValueError("a prior array needs one value per indexed document")
+            return prior.astype(np.float32)
+        arr = np.zeros(len(self.docs), dtype=np.float32)
+        for doc_id, value in prior.items():
+            row = self.row_of.get(doc_id)
+            if row is not None:
+                arr[row] = value
+        return arr
 
     def _query_term_ids(self, q: _Query, concept_scores: np.ndarray) -> tuple[np.ndarray, list[str]]:
         """Vocabulary ids of the query's words and of the English terms of its concepts found in the corpus,

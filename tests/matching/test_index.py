@@ -1,0 +1,150 @@
+"""The hybrid index on a small corpus with the fake embedder: ranking, abstention, explanations, rebuilds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from eudesk.matching.cache import VectorCache
+from eudesk.matching.embedder import FakeEmbedder
+from eudesk.matching.index import DENSE_WEIGHT, LEXICAL_WEIGHT, Index
+from eudesk.matching.passages import Document
+
+SHARED = "Legal entities established in China are not eligible to participate in this destination. " * 3
+
+DOCS = [
+    Document("ELDER", "Ageing in place with assistive technology",
+             "Expected Outcome:\nOlder people live independently at home for longer thanks to telecare, sensors and "
+             "assisted living solutions deployed by municipalities and care providers.\n\n" + SHARED),
+    Document("FLOOD", "Climate adaptation of cities against flooding",
+             "Scope:\nCities and regions test nature-based solutions against cloudburst flooding and sea level rise, "
+             "with stormwater management and climate resilience plans.\n\n" + SHARED),
+    Document("SCHOOL", "Digital skills in schools",
+             "Scope:\nTeachers and pupils in primary schools develop digital skills and digital literacy with "
+             "new curricula and teacher training.\n\n" + SHARED),
+    Document("STEEL", "Steel grades for automotive components",
+             "Scope:\nDevelop high-strength steel grades and forming processes for lightweight car bodies and "
+             "crash performance testing.\n\n" + SHARED),
+    Document("BATTERY", "Battery cell chemistry",
+             "Scope:\nNovel cathode materials and solid electrolytes for next-generation lithium battery cells "
+             "with higher energy density.\n\n" + SHARED),
+    Document("FISH", "Small-scale fisheries data",
+             "Scope:\nImprove catch data collection for small-scale fisheries and fish stock assessment in "
+             "Mediterranean fleets.\n\n"),
+    Document("SPACE", "Satellite propulsion",
+             "Scope:\nElectric propulsion thrusters for small satellites in low earth orbit, qualification and "
+             "in-orbit demonstration.\n\n"),
+    Document("QUANTUM", "Quantum sensing",
+             "Scope:\nQuantum sensors based on cold atoms and nitrogen-vacancy centres for precision metrology "
+             "in laboratories.\n\n"),
+]
+
+
+class CountingEmbedder(FakeEmbedder):
+    """FakeEmbedder that counts the passages it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded = 0
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.embedded += len(texts)
+        return super().passages(texts)
+
+
+@pytest.fixture(scope="module")
+def index() -> Index:
+    return Index.build(DOCS, FakeEmbedder())
+
+
+def test_danish_query_reaches_english_document_through_glossary(index: Index) -> None:
+    res = index.search("Vi vil have, at ældre borgere kan blive boende i eget hjem længere med velfærdsteknologi.")
+    assert res.query_lang == "da"
+    assert res.matches[0].doc_id == "ELDER"
+    assert "welfare technology" in res.matches[0].explanation.concepts
+    assert "elderly" in res.concepts
+
+
+def test_english_query_ranks_by_shared_terms(index: Index) -> None:
+    res = index.search("Protect the city against cloudburst flooding with climate adaptation")
+    assert res.query_lang == "en"
+    assert res.matches[0].doc_id == "FLOOD"
+    assert res.matches[0].good
+    assert not res.abstained
+
+
+def test_unrelated_query_abstains(index: Index) -> None:
+    res = index.search("opera singers rehearse baroque arias with harpsichord accompaniment")
+    assert res.abstained
+    assert res.good_matches == []
+    assert len(res.matches) > 0  # the ranking is still there for inspection
+
+
+def test_score_decomposes_into_components(index: Index) -> None:
+    res = index.search("digital skills for pupils and teachers")
+    for m in res.matches:
+        c = m.explanation.components
+        expected = DENSE_WEIGHT * c["dense_z"] + LEXICAL_WEIGHT * c["lexical_z"] + c["prior"]
+        assert m.score == pytest.approx(expected, abs=1e-4)
+        assert c["lexical"] == pytest.approx(c["lexical_words"] + c["lexical_concepts"], abs=1e-3)
+
+
+def test_explanation_passages_point_into_the_document(index: Index) -> None:
+    res = index.search("digital skills for pupils and teachers in schools")
+    top = res.matches[0]
+    assert top.doc_id == "SCHOOL"
+    doc = next(d for d in DOCS if d.id == "SCHOOL")
+    assert top.explanation.passages
+    for hit in top.explanation.passages:
+        source = doc.title if hit.source == "title" else doc.text
+        assert source[hit.start : hit.end] in hit.text
+    assert "digital" in top.explanation.terms
+
+
+def test_boilerplate_is_not_scoring(index: Index) -> None:
+    assert index.boilerplate.sum() >= 3
+    res = index.search("Legal entities established in China are not eligible")
+    for m in res.matches:
+        assert all("China" not in h.text for h in m.explanation.passages)
+
+
+def test_filter_ids_restricts_results(index: Index) -> None:
+    res = index.search("flooding and climate adaptation", filter_ids=["STEEL", "FISH", "nope"])
+    assert {m.doc_id for m in res.matches} <= {"STEEL", "FISH"}
+
+
+def test_prior_reorders_but_does_not_make_a_match_good(index: Index) -> None:
+    base = index.search("opera singers rehearse baroque arias")
+    boosted = index.search("opera singers rehearse baroque arias", prior={"QUANTUM": 50.0})
+    assert boosted.matches[0].doc_id == "QUANTUM"
+    assert boosted.matches[0].explanation.components["prior"] == 50.0
+    assert boosted.abstained == base.abstained
+
+
+def test_rebuild_embeds_only_new_passages(tmp_path) -> None:
+    emb = CountingEmbedder()
+    cache = VectorCache(tmp_path / "vec")
+    idx = Index.build(DOCS[:4], emb, cache)
+    first = emb.embedded
+    assert first > 0
+    bigger = idx.add([DOCS[4]])
+    assert len(bigger) == 5
+    assert 0 < emb.embedded - first <= 3
+    smaller = bigger.remove(["STEEL"])
+    assert "STEEL" not in smaller.row_of and len(smaller) == 4
+    # a fresh process with the same cache folder embeds nothing
+    emb2 = CountingEmbedder()
+    Index.build(DOCS[:5], emb2, VectorCache(tmp_path / "vec"))
+    assert emb2.embedded == 0
+
+
+def test_duplicate_ids_rejected() -> None:
+    with pytest.raises(ValueError):
+        Index.build([DOCS[0], DOCS[0]], FakeEmbedder())
+
+
+def test_empty_index_abstains() -> None:
+    res = Index.build([], FakeEmbedder()).search("anything")
+    assert res.abstained and res.matches == []
