@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any
 
 import httpx
@@ -45,6 +46,8 @@ _ACTION_TYPES = [
     ("EDF Research Actions", "EDF-RA"), ("Infrastructure Projects", "CEF-INFRA"), ("Equity Only", "HORIZON-EIC-EQU"),
     ("Grant", "Grant"),
 ]
+# A destination's long HTML text is repeated on every topic of the destination: convert each one once.
+_destination_text = lru_cache(maxsize=256)(html_to_text)
 # Metadata keys that may carry a programme's name when its id is not one we know.
 _PROGRAMME_NAME_KEYS = ("frameworkProgrammeName", "programmeName")
 
@@ -266,7 +269,7 @@ def parse_result(row: Any, index: int, *, stats: ParseStats | None = None) -> tu
     description = unglue(html_to_text(_first(meta, "descriptionByte", rec)))
     # The destination's text says what the topic serves; the bundled snapshot keeps it too ("objectives").
     destination = " ".join(p for p in (normalise_whitespace(fix_text(_first(meta, "destinationDescription", rec))),
-                                       html_to_text(_first(meta, "destinationDetails", rec))) if p)
+                                       _destination_text(_first(meta, "destinationDetails", rec))) if p)
     if destination and destination not in description:
         description = f"{description}\n\n{destination}".strip()
     types_of_action = normalise_whitespace(", ".join(_values(meta, "typesOfAction", rec)))
