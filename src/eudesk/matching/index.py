@@ -140,15 +140,20 @@ class Index:
             raise ValueError("document ids must be unique")
         self.passages = passages
         self.keys = keys
-        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         p_doc = np.array([self.row_of[p.doc_id] for p in passages], dtype=np.int64)
         self.p_doc = p_doc
-        # Passages are stored document by document, so per-document maxima are one reduceat.
-        self.p_start = np.searchsorted(p_doc, np.arange(len(self.docs)))
         titles_by_key: dict[bytes, set[str]] = defaultdict(set)
         for p, k in zip(passages, keys, strict=True):
             titles_by_key[k].add(self.docs[self.row_of[p.doc_id]].title)
         self.boilerplate = np.array([len(titles_by_key[k]) >= BOILERPLATE_DOCS for k in keys], dtype=bool)
+        # Only passages that can score are kept as vectors: boilerplate is never compared with a query.
+        self.s_rows = np.flatnonzero(~self.boilerplate) if len(keys) else np.zeros(0, dtype=np.int64)
+        vectors = np.asarray(vectors, dtype=np.float32)
+        self.matrix = np.ascontiguousarray(vectors[self.s_rows]) if len(self.s_rows) else \
+            np.zeros((0, embedder.dim), dtype=np.float32)
+        s_doc = p_doc[self.s_rows]  # passages come document by document: per-document maxima are one reduceat
+        self.s_start = np.searchsorted(s_doc, np.arange(len(self.docs) + 1))
+        self.has_scored = self.s_start[1:] > self.s_start[:-1]
         # Each distinct passage text is analysed once (boilerplate and replicated passages share the work); its
         # sorted term ids serve the explanations, and non-boilerplate passages make up the document-level BM25.
         vocab: dict[str, int] = {}
@@ -212,9 +217,7 @@ class Index:
         return self._rebuild([d for d in self.docs if d.id not in gone])
 
     def _rebuild(self, docs: list[Document]) -> Index:
-        for k, v in zip(self.keys, self.vectors, strict=True):
-            if k not in self.cache:
-                self.cache.put(k, v)
+        # the cache given to build() (or the in-memory one it made) holds every vector of this index
         return Index.build(docs, self.embedder, self.cache)
 
     def __len__(self) -> int:
@@ -242,9 +245,7 @@ class Index:
         n = len(self.docs)
         if n == 0:
             return SearchResult([], True, q.lang, math.inf, [c.label for c in q.concepts])
-        sims = self.vectors @ qv
-        scoring = np.where(self.boilerplate, -1.0, sims).astype(np.float32)
-        dense = np.maximum.reduceat(scoring, self.p_start) if len(scoring) else np.zeros(n, np.float32)
+        sims, dense = self._dense(qv)
         raw = self.bm25.score(q.raw)
         group_scores = self.bm25.score_groups(q.groups)
         lexical = raw + group_scores.sum(axis=0)
@@ -290,6 +291,21 @@ class Index:
         timings = {"embed": (t1 - t0) * 1000, "rank": (t2 - t1) * 1000, "explain": (t3 - t2) * 1000}
         return SearchResult(matches, abstained, q.lang, threshold, [c.label for c in q.concepts], timings)
 
+    def _dense(self, qv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine of the query to every scoring passage, and per document the best one (-1 without any)."""
+        n = len(self.docs)
+        sims = self.matrix @ qv
+        if not len(sims):
+            return sims, np.full(n, -1.0, dtype=np.float32)
+        starts = np.minimum(self.s_start[:-1], len(sims) - 1)
+        dense = np.maximum.reduceat(sims, starts).astype(np.float32)
+        dense[~self.has_scored] = -1.0
+        return sims, dense
+
+    def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
+        """Per document, the cosine of its best non-boilerplate passage to a query vector (index order)."""
+        return self._dense(np.asarray(query_vector, dtype=np.float32))[1]
+
     def _prior_array(self, prior: Mapping[str, float] | np.ndarray | None) -> np.ndarray | None:
         if prior is None:
             return None
@@ -326,8 +342,7 @@ class Index:
 
     def _explain(self, row: int, sims: np.ndarray, q: _Query, concept_scores: np.ndarray,
                  components: dict[str, float], term_ids: tuple[np.ndarray, list[str]]) -> Explanation:
-        start = int(self.p_start[row])
-        end = int(self.p_start[row + 1]) if row + 1 < len(self.p_start) else len(self.passages)
+        start, end = int(self.s_start[row]), int(self.s_start[row + 1])
         local = sims[start:end]
         order = np.argsort(-local)
         hits: list[PassageHit] = []
@@ -336,9 +351,7 @@ class Index:
         for j in order:
             if len(hits) >= 3:
                 break
-            idx = start + int(j)
-            if self.boilerplate[idx]:
-                continue
+            idx = int(self.s_rows[start + int(j)])
             p = self.passages[idx]
             u = int(self.p_uniq[idx])
             present = self.u_terms[self.u_indptr[u] : self.u_indptr[u + 1]]
