@@ -3,7 +3,6 @@ disappeared topics, and a failed sync that leaves the catalogue exactly as it wa
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,7 +136,7 @@ def test_a_topic_missing_from_a_later_replay_is_marked_disappeared(
 
 
 def test_topics_of_programmes_not_followed_are_left_alone(
-    engine: Engine, settings: Settings, stub: StubPortal, session: Session
+    engine: Engine, settings: Settings, stub: StubPortal
 ) -> None:
     _sync(engine, settings, stub)
     stub.rows = []
@@ -208,8 +207,8 @@ def test_cli_failure_is_one_line_and_recorded_as_a_failed_run(
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: sync failed, nothing was changed: portal page 2: the portal answered "
                                "malformed JSON")
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception,
-                                                                                        SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     assert _snapshot(engine) == before
     with make_sessionmaker(engine)() as s:
         runs = service.list_runs(session=s)
@@ -226,18 +225,15 @@ def test_cli_sync_unreachable_portal(cli_env: Settings, engine: Engine) -> None:
         "Connection refused) after 1 attempt; the portal at http://127.0.0.1:9/search is unavailable"]
 
 
-def test_sync_of_bundled_topics_updates_them_in_place(
-    engine: Engine, settings: Settings, stub: StubPortal
-) -> None:
-    with make_sessionmaker(engine).begin() as s:
-        service.load_bundled(session=s)
-    before = _snapshot(engine)
-    rows = copy.deepcopy(stub.rows)
-    stub.rows = rows
+def test_a_second_stage_deadline_added_later_is_stored(engine: Engine, settings: Settings, stub: StubPortal) -> None:
+    # Regression: adding a date while another stays broke the unique (call, deadline) constraint.
+    meta = _edit(stub, TWO_STAGE)
+    both = meta["deadlineDate"]
+    meta["deadlineDate"] = both[:1]
+    _sync(engine, settings, stub)
+    meta["deadlineDate"] = both
     summary = _sync(engine, settings, stub)
-    after = _snapshot(engine)
-    # Topics the snapshot had are updated, not duplicated; the snapshot's other Horizon topics that the replay
-    # does not list are recorded as disappeared (the replay is the whole listing for that programme).
-    assert len(after["calls"]) == len(before["calls"]) + summary.new
-    assert summary.changed + summary.new + summary.unchanged == 52
-    assert summary.disappeared > 0
+    assert _changes(engine, summary.sync_id) == [(TWO_STAGE, service.DEADLINE_MOVED, "deadlines")]
+    with make_sessionmaker(engine)() as s:
+        call = service.get_call(session=s, topic_id=TWO_STAGE)
+        assert [(d.deadline.isoformat(), d.stage) for d in call.deadlines] == [("2027-02-02", 1), ("2027-09-02", 2)]
