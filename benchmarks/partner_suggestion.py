@@ -1,0 +1,198 @@
+"""Suite `partner-suggestion`: for each CORDIS project with at least two participants who also appear in other
+projects, hide the project's participation rows, ask for 20 organisations from its topic code and title (and its
+title/objective where the data has them), and measure Recall@20 and MRR of its participants; eudesk against the
+popularity and BM25 baselines in the same run. Also import throughput (rows/s) of the CORDIS importer.
+
+    python -m benchmarks partner-suggestion ORGANIZATIONS.csv [organization.json project_topics.csv ...] --json OUT
+
+Files are recognised by their columns (CORDIS organization, project and topics files, CSV or JSON). When only
+participation files are given, project_topics.csv / projects_sample.csv / project.json beside them are used too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import resource
+import statistics
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from eudesk.matching.text import analyse
+from eudesk.partners.ranking import OrgDoc, PartnerIndex, ProjectDoc
+from eudesk.projects.sources.cordis import read_cordis
+
+K = 20
+_SIBLINGS = ("project_topics.csv", "projects_sample.csv", "project.json", "../h2020/project_topics.csv",
+             "../h2020/projects_sample.csv", "../json_sample/project.json")
+
+
+def _files(cases_files: list[str]) -> list[Path]:
+    paths = [Path(p) for p in cases_files]
+    kinds = {p.name for p in paths}
+    extra = []
+    for p in paths:
+        for rel in _SIBLINGS:
+            cand = (p.parent / rel).resolve()
+            if cand.exists() and cand.name not in kinds and cand not in extra:
+                extra.append(cand)
+                kinds.add(cand.name)
+    return paths + extra
+
+
+class Bm25Baseline:
+    """BM25 over each organisation's projects' topic titles (one document per organisation); the held-out
+    project's title is subtracted from its participants' documents for each case."""
+
+    def __init__(self, topic_title: dict[int, str], parts: dict[int, set[int]], org_keys: list[int]) -> None:
+        self.org_keys = org_keys
+        self.row = {o: i for i, o in enumerate(org_keys)}
+        self.proj_terms = {p: Counter(analyse(t)) for p, t in topic_title.items()}
+        tf: list[Counter[str]] = [Counter() for _ in org_keys]
+        for p, orgs in parts.items():
+            for o in orgs:
+                tf[self.row[o]].update(self.proj_terms.get(p, Counter()))
+        self.tf = tf
+        self.len = np.array([sum(c.values()) for c in tf], dtype=np.float64)
+        self.avg = float(self.len.mean()) or 1.0
+        self.post: dict[str, list[int]] = defaultdict(list)
+        for i, c in enumerate(tf):
+            for t in c:
+                self.post[t].append(i)
+        self.n = len(org_keys)
+
+    def rank(self, query: str, held_out: int, held_orgs: set[int], k: int = K) -> list[int]:
+        q = Counter(analyse(query))
+        minus = self.proj_terms.get(held_out, Counter())
+        held_rows = {self.row[o] for o in held_orgs if o in self.row}
+        scores = np.zeros(self.n)
+        for t in q:
+            rows = self.post.get(t, [])
+            if not rows:
+                continue
+            df = len(rows)
+            idf = math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
+            for r in rows:
+                f = self.tf[r][t] - (minus[t] if r in held_rows else 0)
+                if f <= 0:
+                    continue
+                length = self.len[r] - (sum(minus.values()) if r in held_rows else 0)
+                scores[r] += idf * f * 2.2 / (f + 1.2 * (0.25 + 0.75 * length / self.avg))
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [self.org_keys[i] for i in order if scores[i] > 0]
+
+
+def _metrics(ranked: list[int], targets: set[int]) -> tuple[float, float]:
+    hits = sum(1 for o in ranked[:K] if o in targets)
+    rr = next((1.0 / (i + 1) for i, o in enumerate(ranked[:K]) if o in targets), 0.0)
+    return hits / len(targets), rr
+
+
+def _throughput(paths: list[Path]) -> dict[str, float]:
+    """Rows per second of a full import (read, resolve organisations, store) into an empty SQLite database."""
+    from eudesk.config import Settings
+    from eudesk.db import make_engine, make_sessionmaker, upgrade
+    from eudesk.projects import service
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), embedder="fake", load_bundled_data=False)
+        engine = make_engine(settings)
+        upgrade(engine)
+        sm = make_sessionmaker(engine)
+        t = time.perf_counter()
+        with sm.begin() as session:
+            summary = service.import_files(session=session, paths=paths)
+        first = time.perf_counter() - t
+        t = time.perf_counter()
+        with sm.begin() as session:
+            again = service.import_files(session=session, paths=paths)
+        second = time.perf_counter() - t
+        engine.dispose()
+    return {"rows": summary.rows, "seconds": round(first, 2), "rows_per_s": round(summary.rows / first, 1),
+            "reimport_seconds": round(second, 2), "reimport_changed": again.projects_new + again.projects_changed}
+
+
+def run(cases_files: list[str], json_out: str | None = None, quick: bool = False) -> int:
+    """Run the suite and print the table (and write the JSON when asked)."""
+    paths = _files(cases_files)
+    print("files:", ", ".join(str(p) for p in paths))
+    records = read_cordis(paths)
+    records = [r for r in records if r.participants]
+    orgs: dict[int, OrgDoc] = {}
+    parts: dict[int, set[int]] = {}
+    projects = []
+    triples = []
+    for r in records:
+        pkey = int(r.external_id)
+        projects.append(ProjectDoc(key=pkey, title=r.title if r.title != r.acronym else "", text=r.objective,
+                                   topic_code=r.topic_code, topic_title=r.topic_title, language="en",
+                                   year=r.start_date.year if r.start_date else None))
+        parts[pkey] = set()
+        for p in r.participants:
+            okey = int(p.cordis_id or 0)
+            orgs.setdefault(okey, OrgDoc(key=okey, name=p.name, activity_type=p.activity_type, country=p.country,
+                                         city=p.city))
+            parts[pkey].add(okey)
+            triples.append((pkey, okey, p.role))
+    count = Counter(o for ps in parts.values() for o in ps)
+    by_key = {int(r.external_id): r for r in records}
+    cases = []
+    for pkey, ps in parts.items():
+        targets = {o for o in ps if count[o] >= 2}  # participants who appear in other projects
+        if len(targets) >= 2:
+            cases.append((pkey, targets))
+    t = time.perf_counter()
+    index = PartnerIndex(projects, list(orgs.values()), triples)
+    build_s = time.perf_counter() - t
+    baseline_bm25 = Bm25Baseline({pk: by_key[pk].topic_title for pk in parts}, parts, list(orgs))
+    pop_order = sorted(orgs, key=lambda o: (-count[o], o))
+
+    res: dict[str, list[tuple[float, float]]] = {"eudesk": [], "popularity": [], "bm25": []}
+    lat = []
+    for pkey, targets in cases:
+        rec = by_key[pkey]
+        # what a user would have: topic code and topic title, plus the project's own title/objective if present
+        title = rec.title if rec.title not in ("", rec.acronym, rec.external_id) else ""
+        query = " ".join(x for x in (rec.topic_title, title, rec.objective) if x)
+        t = time.perf_counter()
+        ranked = [s.org_key for s in index.rank(query, topic_code=rec.topic_code, k=K, exclude_projects=[pkey])]
+        lat.append((time.perf_counter() - t) * 1000)
+        res["eudesk"].append(_metrics(ranked, targets))
+        # popularity without the held-out project's rows
+        pop = sorted(pop_order[: K + len(parts[pkey]) + 5],
+                     key=lambda o: (-(count[o] - (1 if o in parts[pkey] else 0)), o))
+        res["popularity"].append(_metrics(pop[:K], targets))
+        res["bm25"].append(_metrics(baseline_bm25.rank(f"{rec.topic_code} {rec.topic_title}", pkey, parts[pkey]),
+                                    targets))
+    summary = {name: {"recall@20": round(statistics.fmean(r for r, _ in v), 4),
+                      "mrr": round(statistics.fmean(m for _, m in v), 4)} for name, v in res.items()}
+    lat_sorted = sorted(lat)
+    p50 = lat_sorted[len(lat) // 2]
+    p95 = lat_sorted[min(len(lat) - 1, int(len(lat) * 0.95))]
+    best = max(summary["popularity"]["recall@20"], summary["bm25"]["recall@20"])
+    print(f"\npartner-suggestion: {len(cases)} cases, {len(projects)} projects, {len(orgs)} organisations, "
+          f"{len(triples)} participations; index built in {build_s:.2f} s ({len(projects) / build_s:,.0f} docs/s)")
+    print(f"{'system':<12}{'Recall@20':>10}{'MRR':>8}{'R@20 / best baseline':>24}")
+    for name in ("eudesk", "popularity", "bm25"):
+        ratio = summary[name]["recall@20"] / best if best else float("nan")
+        print(f"{name:<12}{summary[name]['recall@20']:>10.3f}{summary[name]['mrr']:>8.3f}{ratio:>24.2f}")
+    print(f"latency of one eudesk query: p50 {p50:.1f} ms, p95 {p95:.1f} ms (warm, {len(projects)} projects)")
+    out: dict[str, object] = {
+        "suite": "partner-suggestion", "cases": len(cases), "eudesk": summary["eudesk"],
+        "baselines": {"popularity": summary["popularity"], "bm25": summary["bm25"]},
+        "latency_ms": {"p50": round(p50, 2), "p95": round(p95, 2)},
+        "index_build_docs_per_s": round(len(projects) / build_s, 1),
+    }
+    if not quick:
+        tp = _throughput(paths)
+        print(f"import throughput: {tp['rows']} rows in {tp['seconds']} s = {tp['rows_per_s']} rows/s into empty "
+              f"SQLite; re-import {tp['reimport_seconds']} s, {tp['reimport_changed']} projects changed")
+        out["import"] = tp
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    if json_out:
+        Path(json_out).write_text(json.dumps(out, indent=2))
+    return 0
