@@ -14,6 +14,12 @@ from eudesk.core.dates import today as today_for
 app = typer.Typer(help="Tasks (project ideas): import from CSV/Excel, list, match to calls.", no_args_is_help=True)
 
 
+def _progress(done: int, total: int) -> None:
+    if total:
+        console.print(f"\rembedding call passages {done}/{total} (first time only; --lexical answers at once)",
+                      end="" if done < total else "\n", highlight=False)
+
+
 @app.command("import")
 def import_(
     path: Path = typer.Argument(..., dir_okay=False, help="A .csv or .xlsx file with the columns title and "
@@ -28,7 +34,7 @@ def import_(
     with db_session() as session:
         tasks = service.import_tasks(session=session, tasks=tasks_in, source=path.name)
         first, last = tasks[0].id, tasks[-1].id
-    console.print(f"Imported {len(tasks)} tasks from {path.name} (ids {first}-{last}).")
+    console.print(f"Imported {len(tasks)} task{'' if len(tasks) == 1 else 's'} from {path.name} (ids {first}-{last}).")
 
 
 @app.command("list")
@@ -64,6 +70,7 @@ def match(
     settings = get_settings()
     today = today_for(settings.today)
     matcher = CallMatcher(settings, background=False, semantic=not lexical)
+    matcher.progress_callback = _progress
     with db_session(settings) as session:
         task = service.get_task(session=session, task_id=task_id)
         matcher.refresh(session=session, today=today)
@@ -104,6 +111,7 @@ def rematch(
     settings = get_settings()
     today = today_for(settings.today)
     matcher = CallMatcher(settings, background=False, semantic=not lexical)
+    matcher.progress_callback = _progress
     with db_session(settings) as session:
         matcher.refresh(session=session, today=today)
         n = service.rematch_all(session=session, matcher=matcher, today=today, force=force)

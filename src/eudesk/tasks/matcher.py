@@ -142,6 +142,7 @@ class CallMatcher:
         self.error = ""
         self.embedder_name = ""
         self.on_semantic_ready: list[Any] = []  # callbacks(matcher) run in the thread once the model answers
+        self.progress_callback: Any = None  # (done, total) of passages being embedded, e.g. for the CLI
 
     # -- state shown on pages -------------------------------------------------------------------------------
     @property
@@ -244,7 +245,8 @@ class CallMatcher:
 
             embedder = make_embedder(self.settings.embedder, cache_dir=str(self.settings.resolved_cache_dir))
             self.embedder_name = embedder.name
-            index = Index.build(docs, embedder, self._cache(embedder), progress=self._on_progress)
+            # small batches: the page's progress indicator moves every few seconds with the real model
+            index = Index.build(docs, embedder, self._cache(embedder), progress=self._on_progress, batch=16)
         except Exception as exc:  # the lexical index keeps answering; the page says semantic matching failed
             log.exception("semantic index failed")
             self.error = str(exc) or exc.__class__.__name__
@@ -261,6 +263,8 @@ class CallMatcher:
 
     def _on_progress(self, done: int, total: int) -> None:
         self._progress = (done, total)
+        if self.progress_callback is not None:
+            self.progress_callback(done, total)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the background build (tests, CLI); True when the semantic index is ready."""

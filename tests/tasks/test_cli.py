@@ -1,0 +1,49 @@
+"""`eudesk tasks ...`: import (all or nothing, one-line errors), list and match in the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from eudesk.cli.tasks import app
+
+DANISH = "Vi vil have ældre borgere til at blive længere i eget hjem med velfærdsteknologi"
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from eudesk.config import get_settings
+
+    monkeypatch.setenv("EUDESK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("EUDESK_TODAY", "2026-08-12")
+    monkeypatch.setenv("EUDESK_EMBEDDER", "fake")
+    monkeypatch.setenv("EUDESK_LOAD_BUNDLED_DATA", "false")
+    monkeypatch.delenv("EUDESK_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_import_list_and_match(env: Path) -> None:
+    good = env / "tasks.csv"
+    good.write_text(f'title,description,amount\nVelfærd,"{DANISH}",2.000.000\n', encoding="utf-8")
+    runner = CliRunner()
+    r = runner.invoke(app, ["import", str(good)])
+    assert r.exit_code == 0 and "Imported 1 task from tasks.csv" in r.output
+    r = runner.invoke(app, ["list"])
+    assert r.exit_code == 0 and "Velfærd" in r.output
+    r = runner.invoke(app, ["match", "1", "--lexical"])  # no calls in this database: nothing can fit
+    assert r.exit_code == 0 and "No good match" in r.output
+
+
+def test_bad_file_is_one_line_and_stores_nothing(env: Path) -> None:
+    bad = env / "bad.csv"
+    bad.write_text("title,description\nA,\nB,to ord\n", encoding="utf-8")
+    runner = CliRunner()
+    r = runner.invoke(app, ["import", str(bad)])
+    assert r.exit_code != 0
+    assert "row 2, column 'description': is empty; row 3, column 'description': is too short" in str(r.exception)
+    r = runner.invoke(app, ["list"])
+    assert "0 tasks" in r.output
