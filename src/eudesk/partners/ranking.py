@@ -240,8 +240,12 @@ class PartnerIndex:
         return out
 
     def rank(self, text: str, *, topic_code: str = "", k: int = 20, filters: Filters | None = None,
-             exclude_projects: Iterable[int] = (), home: Iterable[int] = ()) -> list[Suggestion]:
-        """The k organisations that fit the query best, each with the figures and projects behind its rank."""
+             exclude_projects: Iterable[int] = (), home: Iterable[int] = (), require_fit: bool = True
+             ) -> list[Suggestion]:
+        """The k organisations that fit the query best, each with the figures and projects behind its rank.
+
+        With require_fit (the default) only organisations with at least one fitting past project are suggested:
+        fewer suggestions rather than padding with merely experienced ones."""
         filters = filters or Filters()
         exclude_projects = list(exclude_projects)
         excluded = {self.p_row[x] for x in exclude_projects if x in self.p_row}
@@ -301,6 +305,8 @@ class PartnerIndex:
         for key in filters.exclude:
             if key in self.o_row:
                 mask[self.o_row[key]] = False
+        if require_fit:
+            mask &= fit > 0
         total = np.where(mask, total, -1.0)
         order = np.argsort(-total, kind="stable")[:k]
         rows = [int(i) for i in order if total[i] > 0]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from eudesk.core.dates import utcnow
@@ -265,3 +266,474 @@ def list_notes(*, session: Session, target_kind: str, target_key: str) -> list[N
 def city_key(country: str, city: str) -> str:
     """The key of a city in URLs and notes: 'DK/odense'."""
     return f"{country.upper()}/{city.strip().casefold()}"
+
+
+# --- the ranking index over the database ------------------------------------------------------------------------
+
+HOME_NAME = "Odense Kommune"  # whose network "closeness to us" means (the model municipality)
+_INDEX_CACHE: dict[str, tuple[tuple[int, ...], object]] = {}
+
+
+def _index_state(session: Session) -> tuple[int, ...]:
+    from eudesk.projects.models import Participation, Project
+
+    return (
+        int(session.scalar(select(func.count()).select_from(Project)) or 0),
+        int(session.scalar(select(func.max(Project.id))) or 0),
+        int(session.scalar(select(func.count()).select_from(Participation)) or 0),
+        int(session.scalar(select(func.max(Participation.id))) or 0),
+        int(session.scalar(select(func.count()).select_from(OrganisationMerge)) or 0),
+        int(session.scalar(select(func.count()).select_from(OrganisationMerge)
+                           .where(OrganisationMerge.undone_at.is_not(None))) or 0),
+    )
+
+
+def partner_index(*, session: Session):  # type: ignore[no-untyped-def]
+    """The ranking index over the stored projects (built on first use, rebuilt when projects or merges change)."""
+    from eudesk.partners.ranking import OrgDoc, PartnerIndex, ProjectDoc
+    from eudesk.projects.models import Participation, Project
+
+    key = str(session.get_bind().url)
+    state = _index_state(session)
+    cached = _INDEX_CACHE.get(key)
+    if cached and cached[0] == state:
+        return cached[1]
+    projects = [ProjectDoc(key=r.id, title=r.title, text=r.objective, topic_code=r.topic_code,
+                           topic_title=r.topic_title, language=r.language,
+                           year=r.start_date.year if r.start_date else None, acronym=r.acronym)
+                for r in session.execute(select(Project.id, Project.title, Project.objective, Project.topic_code,
+                                                Project.topic_title, Project.language, Project.start_date,
+                                                Project.acronym))]
+    orgs = [OrgDoc(key=r.id, name=r.name, activity_type=r.activity_type, country=r.country, city=r.city,
+                   population=r.population)
+            for r in session.execute(select(Organisation.id, Organisation.name, Organisation.activity_type,
+                                            Organisation.country, Organisation.city, Organisation.population)
+                                     .where(Organisation.merged_into_id.is_(None)))]
+    parts = list(session.execute(select(Participation.project_id, Participation.organisation_id,
+                                        Participation.role)))
+    index = PartnerIndex(projects, orgs, [(p, o, r) for p, o, r in parts])
+    _INDEX_CACHE[key] = (state, index)
+    return index
+
+
+def home_organisations(*, session: Session) -> list[Organisation]:
+    """Our own organisation's records (Odense Kommune), for 'network closeness to us'."""
+    return list(session.scalars(select(Organisation).where(Organisation.name_key == name_key(HOME_NAME),
+                                                           Organisation.merged_into_id.is_(None))))
+
+
+# --- partner search ---------------------------------------------------------------------------------------------
+
+EU_MEMBER_STATES = frozenset(["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "EL", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"])
+# Horizon Europe associated countries as of 2025 (the call's conditions and the EC's list are authoritative)
+ASSOCIATED_COUNTRIES = frozenset(["NO", "IS", "IL", "TR", "UA", "RS", "ME", "MK", "AL", "BA", "MD", "GE", "AM", "TN", "FO", "UK", "GB", "CH", "NZ"])
+SIZE_BAND = (0.5, 2.0)  # 'comparable city size': half to twice our population
+
+
+@dataclass
+class PartnerQuery:
+    """What the partner search was asked."""
+
+    text: str = ""
+    call: str = ""
+    types: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    comparable_size: bool = False
+    coordinated: bool = False
+    k: int = 20
+
+    def validate(self) -> None:
+        """Raise InvalidInput for a query that cannot be answered."""
+        if not self.text.strip() and not self.call.strip():
+            raise InvalidInput("describe the task or give a call's topic id", field="text")
+        bad = [t for t in self.types if t not in ACTIVITY_TYPES]
+        if bad:
+            raise InvalidInput(f"unknown organisation type {bad[0]!r} (PUB, HES, REC, PRC or OTH)", field="type")
+        bad = [c for c in self.countries if len(c) != 2 or not c.isalpha()]
+        if bad:
+            raise InvalidInput(f"not a two-letter country code: {bad[0]!r}", field="country")
+        if not 1 <= self.k <= 100:
+            raise InvalidInput("ask for 1 to 100 organisations", field="k")
+
+
+@dataclass
+class PartnerSuggestion:
+    """An organisation suggested as a partner, with the figures and projects behind it."""
+
+    organisation: Organisation
+    rank: int
+    raw: object  # ranking.Suggestion
+    danish_links: int = 0
+
+
+@dataclass
+class ConsortiumMember:
+    """A member of a suggested consortium and which rule it satisfies."""
+
+    organisation: Organisation
+    reasons: list[str]
+
+
+@dataclass
+class Consortium:
+    """A shortlist meant to satisfy the call's basic composition rule."""
+
+    rule: str
+    satisfied: bool
+    members: list[ConsortiumMember]
+    missing: str = ""
+
+
+@dataclass
+class PartnerResult:
+    """The answer to a partner search."""
+
+    query: PartnerQuery
+    query_text: str
+    call_title: str
+    action_type: str
+    home_population: int | None
+    suggestions: list[PartnerSuggestion]
+    consortium: Consortium | None
+    note: str
+
+
+def _call_text(session: Session, topic_id: str) -> tuple[str, str, str]:
+    from eudesk.calls.service import get_call
+
+    call = get_call(session=session, topic_id=topic_id.strip())
+    text = f"{call.title}\n{call.keywords}\n{call.description[:4000]}"
+    return text, call.title, (call.action_type or call.types_of_action or "")
+
+
+def search_partners(*, session: Session, query: PartnerQuery) -> PartnerResult:
+    """Organisations ranked by how well their past projects fit a task text or a call, with filters."""
+    from eudesk.partners.ranking import Filters
+
+    query.validate()
+    text, call_title, action = query.text.strip(), "", ""
+    topic_code = ""
+    if query.call.strip():
+        call_text, call_title, action = _call_text(session, query.call)
+        text = f"{text}\n{call_text}".strip()
+        topic_code = query.call.strip()
+    index = partner_index(session=session)
+    home = home_organisations(session=session)
+    home_pop = next((h.population for h in home if h.population), None)
+    flt = Filters(types=query.types, countries=[c.upper() for c in query.countries],
+                  coordinated=query.coordinated, exclude=[h.id for h in home])
+    note = ""
+    if query.comparable_size:
+        if home_pop:
+            flt.min_population, flt.max_population = int(home_pop * SIZE_BAND[0]), int(home_pop * SIZE_BAND[1])
+        else:
+            note = "our own population is unknown, so the city-size filter was not applied"
+    raw = index.rank(text, topic_code=topic_code, k=query.k, filters=flt, home=[h.id for h in home])
+    orgs = {o.id: o for o in session.scalars(select(Organisation).where(
+        Organisation.id.in_([s.org_key for s in raw])))} if raw else {}
+    suggestions = [PartnerSuggestion(organisation=orgs[s.org_key], rank=i + 1, raw=s)
+                   for i, s in enumerate(raw) if s.org_key in orgs]
+    _danish_links(session, suggestions)
+    consortium = suggest_consortium(suggestions=suggestions, action_type=action) if suggestions else None
+    return PartnerResult(query=query, query_text=text[:500], call_title=call_title, action_type=action,
+                         home_population=home_pop, suggestions=suggestions, consortium=consortium, note=note)
+
+
+def _danish_links(session: Session, suggestions: list[PartnerSuggestion]) -> None:
+    """How many projects each suggestion shares with Danish organisations."""
+    from eudesk.projects.models import Participation
+
+    if not suggestions:
+        return
+    ids = [s.organisation.id for s in suggestions]
+    dk_projects = select(Participation.project_id).join(Organisation, Organisation.id == Participation.organisation_id
+                                                       ).where(Organisation.country == "DK")
+    rows = session.execute(select(Participation.organisation_id, func.count()).where(
+        Participation.organisation_id.in_(ids), Participation.project_id.in_(dk_projects)
+    ).group_by(Participation.organisation_id))
+    counts = dict(rows.tuples().all())
+    for s in suggestions:
+        s.danish_links = int(counts.get(s.organisation.id, 0)) if s.organisation.country != "DK" else 0
+
+
+def _eligible(country: str) -> str:
+    if country in EU_MEMBER_STATES:
+        return "member"
+    if country in ASSOCIATED_COUNTRIES:
+        return "associated"
+    return ""
+
+
+def composition_rule(action_type: str) -> tuple[int, str]:
+    """(minimum number of entities from different countries, rule text) for a call's type of action."""
+    a = action_type.upper()
+    if "CSA" in a or "COORDINATION AND SUPPORT" in a:
+        return 1, ("Coordination and support action: one legal entity from a member state or associated country "
+                   "may be enough (check the topic's conditions)")
+    return 3, ("Collaborative action (RIA/IA): at least three independent legal entities, each from a different EU "
+               "member state or associated country, at least one from a member state")
+
+
+def suggest_consortium(*, suggestions: list[PartnerSuggestion], action_type: str = "",
+                       size: int = 6) -> Consortium:
+    """A shortlist from the ranked suggestions that satisfies the basic composition rule, with a sensible role
+    mix (a public body, research/education, a company where available) and a candidate coordinator."""
+    need, rule = composition_rule(action_type)
+    members: list[ConsortiumMember] = []
+    countries: list[str] = []
+    has_member_state = False
+    used: set[int] = set()
+
+    def add(s: PartnerSuggestion, reasons: list[str]) -> None:
+        members.append(ConsortiumMember(s.organisation, reasons))
+        used.add(s.organisation.id)
+
+    # 1. the composition rule: distinct eligible countries, best-ranked first, a member state among them
+    for s in suggestions:
+        if len(countries) >= need and has_member_state:
+            break
+        c = s.organisation.country
+        kind = _eligible(c)
+        if not kind or c in countries:
+            continue
+        if len(countries) == need - 1 and not has_member_state and kind != "member":
+            continue  # the last slot of the rule must bring the member state
+        countries.append(c)
+        has_member_state = has_member_state or kind == "member"
+        label = "EU member state" if kind == "member" else "associated country"
+        add(s, [f"rule: entity {len(countries)} of {need} from a different country ({c}, {label})"])
+    # 2. the role mix: a public body, research or higher education, a company, if not yet present
+    wanted = [("PUB", "role mix: a public body (end user, city)"),
+              ("HES", "role mix: research and higher education"), ("REC", "role mix: research"),
+              ("PRC", "role mix: a company (solutions, exploitation)")]
+    have = {m.organisation.activity_type for m in members}
+    for t, why in wanted:
+        if len(members) >= size or t in have or (t == "REC" and "HES" in have):
+            continue
+        pick = next((s for s in suggestions if s.organisation.activity_type == t and s.organisation.id not in used
+                     and _eligible(s.organisation.country)), None)
+        if pick is not None:
+            add(pick, [why])
+            have.add(t)
+    # 3. a candidate coordinator: the member who coordinated most
+    best = max(members, key=lambda m: next((s.raw.coordinated for s in suggestions  # type: ignore[attr-defined]
+                                            if s.organisation.id == m.organisation.id), 0), default=None)
+    if best is not None:
+        n = next(s.raw.coordinated for s in suggestions if s.organisation.id == best.organisation.id)  # type: ignore[attr-defined]
+        if n:
+            best.reasons.append(f"candidate coordinator: coordinated {n} past project(s)")
+    satisfied = len(countries) >= need and has_member_state
+    missing = "" if satisfied else (
+        f"only {len(countries)} eligible countr{'y' if len(countries) == 1 else 'ies'} among the suggestions; "
+        "widen the search (fewer filters) to reach the rule")
+    return Consortium(rule=rule, satisfied=satisfied, members=members, missing=missing)
+
+
+# --- knowledge search -------------------------------------------------------------------------------------------
+
+# Words that frame a question rather than say what it is about ("who has worked on ...", "hvem har arbejdet med").
+_FRAMING = re.compile(r"\b(who|which|has|have|had|worked|working|works|work|experience|anyone|someone|done|hvem|"
+                      r"hvilke|har|arbejdet|arbejder|erfaring|erfaringer|nogen|lavet)\b", re.I)
+MIN_RELATIVE_SCORE = 0.4
+
+
+@dataclass
+class KnowledgeHit:
+    """A past project found by a knowledge search, with the passages that matched."""
+
+    project: object  # projects.models.Project
+    score: float
+    matched_terms: list[str]
+    passages: list[tuple[str, list[str]]]
+    organisations: list[str]
+    countries: list[str]
+
+
+def knowledge_search(*, session: Session, text: str, k: int = 10, country: str | None = None,
+                     exclude_country: str | None = None) -> list[KnowledgeHit]:
+    """Past projects matching a question in Danish or English, with the matching passages and who did them."""
+    from eudesk.partners.ranking import passages, query_terms
+    from eudesk.projects.models import Participation, Project
+
+    text = (text or "").strip()
+    if not text:
+        return []
+    allowed = None
+    if country or exclude_country:
+        in_country = select(Participation.project_id).join(
+            Organisation, Organisation.id == Participation.organisation_id)
+        if country:
+            allowed = set(session.scalars(in_country.where(Organisation.country == country.upper())))
+        else:
+            excluded = set(session.scalars(in_country.where(Organisation.country == (exclude_country or "").upper())))
+            allowed = set(session.scalars(select(Project.id))) - excluded
+    index = partner_index(session=session)
+    text = _FRAMING.sub(" ", text)
+    found = index.search_projects(text, k=k, allowed=allowed)
+    if not found:
+        return []
+    # say "no good match" rather than pad: keep hits within reach of the best one
+    found = [f for f in found if f[1] >= MIN_RELATIVE_SCORE * found[0][1]]
+    weighted, _lang = query_terms(text)
+    projects = {p.id: p for p in session.scalars(select(Project).where(Project.id.in_([f[0] for f in found])))}
+    hits = []
+    for key, score, terms in found:
+        proj = projects.get(key)
+        if proj is None:
+            continue
+        parts = sorted(proj.participations, key=lambda p: (p.role != "coordinator", p.order))
+        body = f"{proj.title}. {proj.objective}" if proj.objective else proj.title
+        hits.append(KnowledgeHit(
+            project=proj, score=round(score, 2), matched_terms=[t for t in terms if not t.startswith("tc:")],
+            passages=passages(body, set(weighted) & set(terms), proj.language),
+            organisations=[p.organisation.name for p in parts[:6]],
+            countries=sorted({p.organisation.country for p in parts if p.organisation.country}),
+        ))
+    return hits
+
+
+def similar_projects(*, session: Session, text: str, country: str | None = None, exclude_country: str | None = None,
+                     k: int = 5) -> list[KnowledgeHit]:
+    """Past projects similar to a text, optionally only with a participant from `country` ('in Denmark') or with
+    none from `exclude_country` ('elsewhere'); for a task's page."""
+    return knowledge_search(session=session, text=text, k=k, country=country, exclude_country=exclude_country)
+
+
+# --- profiles ---------------------------------------------------------------------------------------------------
+
+@dataclass
+class NetworkNode:
+    """A node of the drawn collaboration network."""
+
+    org_id: int
+    label: str
+    activity_type: str
+    country: str
+    x: float
+    y: float
+    weight: int  # shared projects with the centre
+
+
+@dataclass
+class OrganisationProfile:
+    """Everything the organisation page shows."""
+
+    organisation: Organisation
+    participations: list[object]
+    coordinated: int
+    eu_total: dict[str, float]
+    programmes: list[tuple[str, int]]
+    topics: list[tuple[str, str, int]]
+    partners: list[tuple[Organisation, int]]
+    countries: list[tuple[str, int]]
+    network: list[NetworkNode]
+    merges: list[OrganisationMerge]
+    notes: list[Note]
+    merged_into: Organisation | None
+
+
+def _layout(centre: Organisation, partners: list[tuple[Organisation, int]], size: int = 360) -> list[NetworkNode]:
+    """A radial layout: the organisation in the middle, its most frequent partners on a circle (closer = more
+    shared projects), so the picture reads at a glance."""
+    import math
+
+    c = size / 2
+    nodes = [NetworkNode(centre.id, centre.short_name or centre.name, centre.activity_type, centre.country, c, c, 0)]
+    if not partners:
+        return nodes
+    top = max(n for _o, n in partners)
+    for i, (org, n) in enumerate(partners):
+        angle = 2 * math.pi * i / len(partners) - math.pi / 2
+        radius = c * (0.82 - 0.35 * (n / top if top else 0))
+        nodes.append(NetworkNode(org.id, (org.short_name or org.name)[:28], org.activity_type, org.country,
+                                 round(c + radius * math.cos(angle), 1), round(c + radius * math.sin(angle), 1), n))
+    return nodes
+
+
+def organisation_profile(*, session: Session, org_id: int) -> OrganisationProfile:
+    """An organisation's projects and roles, programmes, topics, EU contribution, partners, countries, network."""
+    from eudesk.projects.models import Participation, Project
+
+    org = get_organisation(session=session, org_id=org_id)
+    parts = list(session.scalars(select(Participation).join(Project).where(Participation.organisation_id == org.id)
+                                 .order_by(Project.start_date.desc().nulls_last())))
+    project_ids = [p.project_id for p in parts]
+    eu_total: dict[str, float] = defaultdict(float)
+    programmes: Counter[str] = Counter()
+    topics: Counter[tuple[str, str]] = Counter()
+    for p in parts:
+        proj = p.project
+        programmes[proj.programme or "?"] += 1
+        if proj.topic_code:
+            topics[(proj.topic_code, proj.topic_title)] += 1
+        if p.eu_contribution is not None:
+            eu_total[proj.currency or "?"] += p.eu_contribution
+    co = Counter[int]()
+    if project_ids:
+        for (oid,) in session.execute(select(Participation.organisation_id).where(
+                Participation.project_id.in_(project_ids), Participation.organisation_id != org.id)):
+            co[oid] += 1
+    partner_orgs = {o.id: o for o in session.scalars(select(Organisation).where(
+        Organisation.id.in_([i for i, _n in co.most_common(30)])))} if co else {}
+    partners = [(partner_orgs[i], n) for i, n in co.most_common(30) if i in partner_orgs]
+    countries = Counter(o.country for o, n in partners for _ in range(n) if o.country)
+    merged_into = session.get(Organisation, org.merged_into_id) if org.merged_into_id else None
+    return OrganisationProfile(
+        organisation=org, participations=parts, coordinated=sum(1 for p in parts if p.role == "coordinator"),
+        eu_total=dict(eu_total), programmes=programmes.most_common(), topics=[(c, t, n) for (c, t), n in
+                                                                              topics.most_common(15)],
+        partners=partners[:15], countries=countries.most_common(12), network=_layout(org, partners[:12]),
+        merges=list_merges(session=session, org_id=org.id),
+        notes=list_notes(session=session, target_kind="organisation", target_key=str(org.id)),
+        merged_into=merged_into,
+    )
+
+
+@dataclass
+class CityProfile:
+    """Everything the city page shows."""
+
+    country: str
+    city: str
+    population: int | None
+    population_source: str
+    organisations: list[tuple[Organisation, int]]
+    projects: list[object]
+    programmes: list[tuple[str, int]]
+    partner_countries: list[tuple[str, int]]
+    notes: list[Note]
+
+
+def city_profile(*, session: Session, country: str, city: str) -> CityProfile:
+    """A city's organisations, their projects, programmes and the countries they work with."""
+    from eudesk.projects.models import Participation, Project
+
+    country = country.upper()
+    key = city.strip().casefold()
+    # Danish lists give "Odense C", "Odense M": the city's name followed by a district letter counts too
+    orgs = list(session.scalars(select(Organisation).where(
+        Organisation.country == country, Organisation.merged_into_id.is_(None),
+        (func.lower(Organisation.city) == key) | func.lower(Organisation.city).like(f"{key} %"))))
+    if not orgs:
+        raise NotFound(f"no organisations in {city} ({country})")
+    ids = [o.id for o in orgs]
+    counts = dict(session.execute(select(Participation.organisation_id, func.count()).where(
+        Participation.organisation_id.in_(ids)).group_by(Participation.organisation_id)).tuples().all())
+    projects = list(session.scalars(select(Project).where(Project.id.in_(
+        select(Participation.project_id).where(Participation.organisation_id.in_(ids))))
+        .order_by(Project.start_date.desc().nulls_last()).limit(200)))
+    programmes = Counter(p.programme or "?" for p in projects)
+    partner_countries: Counter[str] = Counter()
+    for p in projects:
+        for part in p.participations:
+            if part.organisation.country and part.organisation_id not in ids:
+                partner_countries[part.organisation.country] += 1
+    pop_org = next((o for o in orgs if o.population), None)
+    pop = pop_org.population if pop_org else geo.population(country, city)
+    source = pop_org.population_source if pop_org else (f"{geo.POPULATION_SOURCE}: {city}" if pop else "")
+    return CityProfile(country=country, city=city.strip().title(), population=pop,
+                       population_source=source,
+                       organisations=sorted(((o, int(counts.get(o.id, 0))) for o in orgs), key=lambda x: -x[1]),
+                       projects=projects, programmes=programmes.most_common(),
+                       partner_countries=partner_countries.most_common(12),
+                       notes=list_notes(session=session, target_kind="city", target_key=city_key(country, city)))
