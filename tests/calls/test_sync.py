@@ -190,7 +190,7 @@ def test_cli_sync_prints_the_summary(cli_env: Settings, engine: Engine, stub: St
     result = _cli("sync", "--url", stub.url)
     assert result.exit_code == 0, result.output
     assert "Synced 52 topics from 3 pages: 52 new, 0 changed, 0 unchanged, 0 disappeared." in result.stdout
-    assert "1 duplicates merged" in result.stdout
+    assert "Also: 1 duplicate merged, 34 topics without a readable budget." in result.stdout
     result = _cli("sync", "--url", stub.url, "--programme", HORIZON)
     assert "52 topics from 3 pages: 0 new, 0 changed, 52 unchanged, 0 disappeared." in result.stdout
 

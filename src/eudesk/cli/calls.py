@@ -116,8 +116,9 @@ def sync(
     console.print(f"Synced {summary.seen} topics from {fetched.pages} page{'s' if fetched.pages != 1 else ''}: "
                   f"{summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, "
                   f"{summary.disappeared} disappeared.")
-    skipped = [f"{n} {label}" for n, label in ((st.stubs_skipped, "empty stub rows skipped"),
-                                               (st.duplicates_merged + st.duplicates_resolved, "duplicates merged"),
-                                               (st.budgets_unknown, "without a readable budget")) if n]
+    counts = ((st.stubs_skipped, "empty stub row{} skipped"),
+              (st.duplicates_merged + st.duplicates_resolved, "duplicate{} merged"),
+              (st.budgets_unknown, "topic{} without a readable budget"))
+    skipped = [f"{n} {label.format('' if n == 1 else 's')}" for n, label in counts if n]
     if skipped:
         console.print("Also: " + ", ".join(skipped) + ".")
