@@ -77,6 +77,7 @@ def sync(
     url: str = typer.Option("", help="Search endpoint to use instead of EUDESK_PORTAL_SEARCH_URL."),
 ) -> None:
     """Fetch forthcoming and open topics from the EU Funding & Tenders Portal; all-or-nothing, changes recorded."""
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -96,12 +97,7 @@ def sync(
         bar.update(pages_task, completed=page, total=pages)
         bar.update(topics_task, completed=rows, total=total)
 
-    try:
-        with bar, db_session(settings) as session:
-            summary = portal_sync(session=session, settings=settings, progress=progress, url=url or None,
-                                  programmes=programme or None, fetched=fetched)
-    except (EudeskError, OSError, SQLAlchemyError) as exc:
-        message = " ".join(str(exc).split("\n")[:1]) or type(exc).__name__
+    def failed(message: str, code: int) -> None:
         # The failed transaction was rolled back; the failure itself is recorded in a transaction of its own.
         try:
             with db_session(settings) as session:
@@ -109,9 +105,20 @@ def sync(
         except Exception:  # noqa: BLE001 - the sync's own error is the one to report
             pass
         # soft_wrap: one line however narrow the terminal, so logs and scripts see the whole message.
-        err_console.print(f"[bold red]error:[/] sync failed, nothing was changed: {message}", highlight=False,
-                          soft_wrap=True, markup=True)
-        raise typer.Exit(1) from None
+        err_console.print(f"[bold red]error:[/] sync failed, nothing was changed: {escape(message)}",
+                          highlight=False, soft_wrap=True)
+        raise typer.Exit(code)
+
+    try:
+        with bar, db_session(settings) as session:
+            summary = portal_sync(session=session, settings=settings, progress=progress, url=url or None,
+                                  programmes=programme or None, fetched=fetched)
+    except (EudeskError, OSError, SQLAlchemyError) as exc:
+        failed(" ".join(str(exc).split("\n")[:1]) or type(exc).__name__, 1)
+        return
+    except KeyboardInterrupt:
+        failed("interrupted", 130)
+        return
     st = fetched.stats
     console.print(f"Synced {summary.seen} topics from {fetched.pages} page{'s' if fetched.pages != 1 else ''}: "
                   f"{summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, "
