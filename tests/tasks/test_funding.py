@@ -8,6 +8,7 @@ from eudesk.tasks.funding import (
     SOURCE_CALL_DOCUMENT,
     SOURCE_GENERAL_ANNEXES,
     SOURCE_TOPIC,
+    SOURCE_TOPIC_TEXT,
     applicant_phrases,
     funding_rate,
     stated_rate,
@@ -45,6 +46,19 @@ def test_the_topics_own_rate_wins() -> None:
     assert (cofund.percent, cofund.up_to) == (30, True)
     life = funding_rate(programme="LIFE", action_type="Grant", conditions="The funding rate is 95% of costs.")
     assert life.percent == 95
+
+
+def test_a_municipality_gets_the_non_profit_rate_a_topic_states() -> None:
+    text = ("The funding rate is 60% of the eligible costs, except for non-profit legal entities where the funding "
+            "rate is up to 100% of the total eligible costs.")
+    rate = funding_rate(programme="EURATOM", action_type="IA", conditions=text)
+    assert (rate.percent, rate.up_to, rate.source) == (100, True, SOURCE_TOPIC)
+
+
+def test_life_clean_energy_rate_in_the_description() -> None:
+    text = "Investments triggered by the project.\nFunding rateOther Action Grants (OAGs) — 95%\n\nObjective:"
+    rate = funding_rate(programme="LIFE", action_type="Grant", description=text)
+    assert (rate.percent, rate.source) == (95, SOURCE_TOPIC_TEXT)
 
 
 def test_percentages_that_are_not_the_funding_rate_are_ignored() -> None:

@@ -13,6 +13,12 @@ SOURCE_CALL_DOCUMENT = "call document"
 
 _STATED_RATE = re.compile(
     r"funding rate[^.%\n]{0,80}?(?:is|of|will be)\s+(up to\s+)?(\d{1,3})\s?%", re.IGNORECASE)
+# "Funding rate\nOther Action Grants (OAGs) — 95%" (LIFE Clean Energy Transition topics)
+_RATE_HEADING = re.compile(r"funding rate\s*\n?[^\n%]{0,60}?[—–-]\s*(up to\s+)?(\d{1,3})\s?%", re.IGNORECASE)
+# "... except for non-profit legal entities where the funding rate is up to 100%": what a municipality gets.
+_NON_PROFIT_RATE = re.compile(
+    r"non-profit legal entities[^.%]{0,60}?funding rate is\s+(up to\s+)?(\d{1,3})\s?%", re.IGNORECASE)
+SOURCE_TOPIC_TEXT = "topic description"
 
 
 @dataclass(frozen=True)
@@ -25,23 +31,25 @@ class FundingRate:
     up_to: bool = False
 
 
-def stated_rate(conditions: str) -> tuple[int, bool] | None:
-    """The funding rate a topic's conditions state ('The funding rate is 70% ...'), with whether it says 'up to'."""
-    m = _STATED_RATE.search(conditions or "")
-    if not m:
-        return None
-    pct = int(m.group(2))
-    if not 0 < pct <= 100:
-        return None
-    return pct, bool(m.group(1))
+def stated_rate(text: str) -> tuple[int, bool] | None:
+    """The funding rate a topic's text states for a non-profit body such as a municipality, with whether it says
+    'up to' ('The funding rate is 70% ...', '... except for non-profit legal entities where ... up to 100%')."""
+    for pattern in (_NON_PROFIT_RATE, _STATED_RATE, _RATE_HEADING):
+        m = pattern.search(text or "")
+        if m:
+            pct = int(m.group(2))
+            if 0 < pct <= 100:
+                return pct, bool(m.group(1))
+    return None
 
 
-def funding_rate(*, programme: str, action_type: str, conditions: str = "") -> FundingRate:
+def funding_rate(*, programme: str, action_type: str, conditions: str = "", description: str = "") -> FundingRate:
     """The rate a municipality (a non-profit public legal entity) would get for this call's type of action."""
-    stated = stated_rate(conditions)
-    if stated is not None:
-        pct, up_to = stated
-        return FundingRate(pct, "rate stated in the topic", SOURCE_TOPIC, up_to)
+    for text, source in ((conditions, SOURCE_TOPIC), (description, SOURCE_TOPIC_TEXT)):
+        stated = stated_rate(text)
+        if stated is not None:
+            pct, up_to = stated
+            return FundingRate(pct, "rate stated in the topic", source, up_to)
     programme = (programme or "").upper()
     action = (action_type or "").upper()
     if programme in ("HORIZON", "EURATOM"):

@@ -375,7 +375,8 @@ class CallFacts:
 def call_facts(call: Call, *, today: dt.date, needed_eur: int | None = None) -> CallFacts:
     """The deciding facts of a call, for a task needing needed_eur (None: the task states no amount)."""
     nd = next_deadline(call, today)
-    rate = funding_rate(programme=call.programme.code, action_type=call.action_type, conditions=call.conditions)
+    rate = funding_rate(programme=call.programme.code, action_type=call.action_type, conditions=call.conditions,
+                        description=call.description)
     top = call.budget_max or call.budget_min
     if needed_eur is None:
         verdict = "no_need"
