@@ -323,7 +323,7 @@ class PartnerIndex:
                 doc = self.projects[p]
                 ev.append(ProjectEvidence(doc.key, doc.title, doc.topic_code, round(float(match[p]), 3),
                                           "coordinator" if live_coord[j] else "participant",
-                                          sorted(t for t in set(weighted) & self.doc_terms[p])[:12]))
+                                          sorted(t for t in set(weighted) & self.doc_terms[p] if not t.startswith("tc:"))[:12]))
             partners = self._partners_among(i, chosen, live)
             out.append(Suggestion(
                 org_key=self.orgs[i].key, score=round(float(total[i]), 4), fit=round(float(fit[i]), 3),

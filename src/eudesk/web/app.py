@@ -27,6 +27,8 @@ log = logging.getLogger("eudesk")
 VIEW_MODULES = [
     "eudesk.web.pages",
     "eudesk.calls.views",
+    "eudesk.projects.views",
+    "eudesk.partners.views",
     "eudesk.tasks.views",
 ]
 
