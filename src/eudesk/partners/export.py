@@ -32,10 +32,10 @@ def shortlist_xlsx(result: PartnerResult, *, base_url: str = "") -> bytes:
     if result.consortium:
         for m in result.consortium.members:
             cons.append((m.organisation.name, m.organisation.activity_type, m.organisation.country,
-                         "; ".join(m.reasons)))
+                         "; ".join(m.reason_texts)))
         cons.append(())
         cons.append(("Rule", result.consortium.rule))
-        cons.append(("Satisfied", "yes" if result.consortium.satisfied else f"no: {result.consortium.missing}"))
+        cons.append(("Satisfied", "yes" if result.consortium.satisfied else f"no: {result.consortium.missing_text}"))
     q = wb.create_sheet("Query")
     for row in (("Text", result.query.text), ("Call", result.query.call), ("Call title", result.call_title),
                 ("Types", ", ".join(result.query.types)), ("Countries", ", ".join(result.query.countries)),

@@ -366,12 +366,20 @@ class PartnerSuggestion:
     danish_links: int = 0
 
 
+Reason = tuple[str, dict[str, object]]  # a translatable message and its parameters
+
+
 @dataclass
 class ConsortiumMember:
     """A member of a suggested consortium and which rule it satisfies."""
 
     organisation: Organisation
-    reasons: list[str]
+    reasons: list[Reason]
+
+    @property
+    def reason_texts(self) -> list[str]:
+        """The reasons in English."""
+        return [msg % params if params else msg for msg, params in self.reasons]
 
 
 @dataclass
@@ -382,6 +390,12 @@ class Consortium:
     satisfied: bool
     members: list[ConsortiumMember]
     missing: str = ""
+    countries: int = 0
+
+    @property
+    def missing_text(self) -> str:
+        """What is missing, in English."""
+        return self.missing % {"n": self.countries} if self.missing else ""
 
 
 @dataclass
@@ -484,7 +498,7 @@ def suggest_consortium(*, suggestions: list[PartnerSuggestion], action_type: str
     has_member_state = False
     used: set[int] = set()
 
-    def add(s: PartnerSuggestion, reasons: list[str]) -> None:
+    def add(s: PartnerSuggestion, reasons: list[Reason]) -> None:
         members.append(ConsortiumMember(s.organisation, reasons))
         used.add(s.organisation.id)
 
@@ -500,10 +514,11 @@ def suggest_consortium(*, suggestions: list[PartnerSuggestion], action_type: str
             continue  # the last slot of the rule must bring the member state
         countries.append(c)
         has_member_state = has_member_state or kind == "member"
-        label = "EU member state" if kind == "member" else "associated country"
-        add(s, [f"rule: entity {len(countries)} of {need} from a different country ({c}, {label})"])
+        msg = ("rule: entity %(i)s of %(n)s from a different country (%(c)s, EU member state)" if kind == "member"
+               else "rule: entity %(i)s of %(n)s from a different country (%(c)s, associated country)")
+        add(s, [(msg, {"i": len(countries), "n": need, "c": c})])
     # 2. the role mix: a public body, research or higher education, a company, if not yet present
-    wanted = [("PUB", "role mix: a public body (end user, city)"),
+    wanted: list[tuple[str, str]] = [("PUB", "role mix: a public body (end user, city)"),
               ("HES", "role mix: research and higher education"), ("REC", "role mix: research"),
               ("PRC", "role mix: a company (solutions, exploitation)")]
     have = {m.organisation.activity_type for m in members}
@@ -513,7 +528,7 @@ def suggest_consortium(*, suggestions: list[PartnerSuggestion], action_type: str
         pick = next((s for s in suggestions if s.organisation.activity_type == t and s.organisation.id not in used
                      and _eligible(s.organisation.country)), None)
         if pick is not None:
-            add(pick, [why])
+            add(pick, [(why, {})])
             have.add(t)
     # 3. a candidate coordinator: the member who coordinated most
     best = max(members, key=lambda m: next((s.raw.coordinated for s in suggestions  # type: ignore[attr-defined]
@@ -521,12 +536,11 @@ def suggest_consortium(*, suggestions: list[PartnerSuggestion], action_type: str
     if best is not None:
         n = next(s.raw.coordinated for s in suggestions if s.organisation.id == best.organisation.id)  # type: ignore[attr-defined]
         if n:
-            best.reasons.append(f"candidate coordinator: coordinated {n} past project(s)")
+            best.reasons.append(("candidate coordinator: coordinated %(n)s past project(s)", {"n": n}))
     satisfied = len(countries) >= need and has_member_state
-    missing = "" if satisfied else (
-        f"only {len(countries)} eligible countr{'y' if len(countries) == 1 else 'ies'} among the suggestions; "
-        "widen the search (fewer filters) to reach the rule")
-    return Consortium(rule=rule, satisfied=satisfied, members=members, missing=missing)
+    missing = "" if satisfied else ("too few eligible countries among the suggestions (%(n)s); widen the search "
+                                    "(fewer filters) to reach the rule")
+    return Consortium(rule=rule, satisfied=satisfied, members=members, missing=missing, countries=len(countries))
 
 
 # --- knowledge search -------------------------------------------------------------------------------------------

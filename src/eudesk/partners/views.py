@@ -75,8 +75,8 @@ def result_out(r: service.PartnerResult) -> PartnerSearchOut:
         ))
     cons = None
     if r.consortium:
-        cons = ConsortiumOut(rule=r.consortium.rule, satisfied=r.consortium.satisfied, missing=r.consortium.missing,
-                             members=[ConsortiumMemberOut(organisation=org_out(m.organisation), reasons=m.reasons)
+        cons = ConsortiumOut(rule=r.consortium.rule, satisfied=r.consortium.satisfied, missing=r.consortium.missing_text,
+                             members=[ConsortiumMemberOut(organisation=org_out(m.organisation), reasons=m.reason_texts)
                                       for m in r.consortium.members])
     q = r.query
     return PartnerSearchOut(text=q.text, call=q.call, call_title=r.call_title, action_type=r.action_type,
