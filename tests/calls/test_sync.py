@@ -121,6 +121,7 @@ def test_a_topic_missing_from_a_later_replay_is_marked_disappeared(
     engine: Engine, settings: Settings, stub: StubPortal
 ) -> None:
     _sync(engine, settings, stub)
+    everything = stub.rows
     stub.rows = [r for r in stub.rows if r["metadata"]["identifier"] != [CIT]]
     summary = _sync(engine, settings, stub)
     assert (summary.seen, summary.disappeared) == (51, 1)
@@ -130,7 +131,7 @@ def test_a_topic_missing_from_a_later_replay_is_marked_disappeared(
         assert call.gone_at is not None
         assert service.effective_status(call, call.deadline) == "closed"  # type: ignore[arg-type]
     # It comes back: recorded as reappeared.
-    stub.rows = load_rows()
+    stub.rows = everything
     summary = _sync(engine, settings, stub)
     assert (CIT, service.REAPPEARED, "") in _changes(engine, summary.sync_id)
 
