@@ -4,6 +4,7 @@ disappeared topics, and a failed sync that leaves the catalogue exactly as it wa
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -238,3 +239,25 @@ def test_a_second_stage_deadline_added_later_is_stored(engine: Engine, settings:
     with make_sessionmaker(engine)() as s:
         call = service.get_call(session=s, topic_id=TWO_STAGE)
         assert [(d.deadline.isoformat(), d.stage) for d in call.deadlines] == [("2027-02-02", 1), ("2027-09-02", 2)]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("EUDESK_TEST_POSTGRES_URL"), reason="EUDESK_TEST_POSTGRES_URL not set")
+def test_sync_on_postgres(session: Session, settings: Settings, stub: StubPortal) -> None:
+    # The CI database is shared by the postgres tests: everything here stays in the session that is rolled back.
+    assert session.get_bind().dialect.name == "postgresql"
+    first = sync(session=session, settings=settings, client=_client(stub), programmes=[HORIZON])
+    assert first.new + first.changed + first.unchanged == 52
+    again = sync(session=session, settings=settings, client=_client(stub), programmes=[HORIZON])
+    assert (again.new, again.changed, again.unchanged, again.changes) == (0, 0, 52, [])
+    meta = _edit(stub, TWO_STAGE)
+    meta["deadlineDate"] = [*meta["deadlineDate"], "2027-12-01T00:00:00.000+0000"]
+    changed = sync(session=session, settings=settings, client=_client(stub), programmes=[HORIZON])
+    assert changed.changes == [(TWO_STAGE, service.DEADLINE_MOVED)]
+    call = service.get_call(session=session, topic_id=TWO_STAGE)
+    assert [d.stage for d in call.deadlines] == [1, 2, 3]
+    count = service.count_calls(session=session)
+    stub.fail(2, "truncated", "truncated")
+    with pytest.raises(SourceUnavailable), session.begin_nested():
+        sync(session=session, settings=settings, client=_client(stub), programmes=[HORIZON])
+    assert service.count_calls(session=session) == count
