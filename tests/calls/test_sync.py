@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from eudesk.calls import service
 from eudesk.calls.models import Call, CallChange, CallDeadline, SyncRun
-from eudesk.calls.sources.ft_portal import PORTAL_SOURCE, PortalClient, SyncSummary, sync
+from eudesk.calls.sources.ft_portal import PORTAL_SOURCE, PortalClient, SyncSummary, programme_ids, sync
 from eudesk.config import Settings, get_settings
 from eudesk.core.errors import InvalidInput, SourceUnavailable
 from eudesk.db import make_sessionmaker
@@ -166,6 +166,12 @@ def test_no_programmes_is_an_error(session: Session, settings: Settings) -> None
         sync(session=session, settings=settings.model_copy(update={"portal_programmes": " , "}))
 
 
+def test_programmes_by_id_or_code(session: Session, settings: Settings) -> None:
+    assert programme_ids(["HORIZON", "life", "43251589", " ", "43108390"]) == [HORIZON, "43252405", "43251589"]
+    with pytest.raises(InvalidInput, match="field programme: unknown programme 'NOPE'"):
+        sync(session=session, settings=settings, programmes=["NOPE"])
+
+
 # --- the CLI -----------------------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -193,7 +199,7 @@ def test_cli_sync_prints_the_summary(cli_env: Settings, engine: Engine, stub: St
     assert result.exit_code == 0, result.output
     assert "Synced 52 topics from 3 pages: 52 new, 0 changed, 0 unchanged, 0 disappeared." in result.stdout
     assert "Also: 1 duplicate merged, 34 topics without a readable budget." in result.stdout
-    result = _cli("sync", "--url", stub.url, "--programme", HORIZON)
+    result = _cli("sync", "--url", stub.url, "--programme", "horizon")
     assert "52 topics from 3 pages: 0 new, 0 changed, 52 unchanged, 0 disappeared." in result.stdout
 
 

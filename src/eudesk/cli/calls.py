@@ -72,8 +72,8 @@ def list_(
 @app.command("sync")
 def sync(
     programme: list[str] = typer.Option([], "--programme", "-p",
-                                        help="Portal programme id to follow (repeatable; default: "
-                                             "EUDESK_PORTAL_PROGRAMMES)."),
+                                        help="Portal programme id or code (43252405 or LIFE) to follow "
+                                             "(repeatable; default: EUDESK_PORTAL_PROGRAMMES)."),
     url: str = typer.Option("", help="Search endpoint to use instead of EUDESK_PORTAL_SEARCH_URL."),
 ) -> None:
     """Fetch forthcoming and open topics from the EU Funding & Tenders Portal; all-or-nothing, changes recorded."""

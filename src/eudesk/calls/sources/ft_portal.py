@@ -374,6 +374,25 @@ def followed_programmes(settings: Settings) -> list[str]:
     return [p.strip() for p in settings.portal_programmes.split(",") if p.strip()]
 
 
+def programme_ids(values: Sequence[str]) -> list[str]:
+    """Portal programme ids from ids or known codes (43252405 or LIFE); an unknown code is an error."""
+    from eudesk.calls.programmes import KNOWN_PROGRAMMES
+
+    by_code = {p.code.upper(): p.id for p in KNOWN_PROGRAMMES.values()}
+    out = []
+    for value in (v.strip() for v in values):
+        if not value:
+            continue
+        if value.isdigit():
+            out.append(value)
+        elif value.upper() in by_code:
+            out.append(by_code[value.upper()])
+        else:
+            raise InvalidInput(f"unknown programme {value!r}; use a portal programme id or one of "
+                               f"{', '.join(sorted(by_code))}", field="programme")
+    return list(dict.fromkeys(out))
+
+
 def search_query(programmes: Sequence[str]) -> dict[str, Any]:
     """The search DSL query for forthcoming and open topics of these programmes (bool/must/terms only)."""
     return {"bool": {"must": [
@@ -575,7 +594,7 @@ def sync(
     Topics of the followed programmes that the portal no longer lists are
     recorded as disappeared (closed ones drop out of the open/forthcoming search).
     """
-    followed = list(programmes) if programmes else followed_programmes(settings)
+    followed = programme_ids(list(programmes) if programmes else followed_programmes(settings))
     if not followed:
         raise InvalidInput("no programmes to follow; set EUDESK_PORTAL_PROGRAMMES or pass --programme",
                            field="portal_programmes")
