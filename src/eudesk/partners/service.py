@@ -465,7 +465,7 @@ def _danish_links(session: Session, suggestions: list[PartnerSuggestion]) -> Non
     rows = session.execute(select(Participation.organisation_id, func.count()).where(
         Participation.organisation_id.in_(ids), Participation.project_id.in_(dk_projects)
     ).group_by(Participation.organisation_id))
-    counts = dict(rows.tuples().all())
+    counts = {oid: n for oid, n in rows}
     for s in suggestions:
         s.danish_links = int(counts.get(s.organisation.id, 0)) if s.organisation.country != "DK" else 0
 
@@ -731,8 +731,8 @@ def city_profile(*, session: Session, country: str, city: str) -> CityProfile:
     if not orgs:
         raise NotFound(f"no organisations in {city} ({country})")
     ids = [o.id for o in orgs]
-    counts = dict(session.execute(select(Participation.organisation_id, func.count()).where(
-        Participation.organisation_id.in_(ids)).group_by(Participation.organisation_id)).tuples().all())
+    counts = {oid: n for oid, n in session.execute(select(Participation.organisation_id, func.count()).where(
+        Participation.organisation_id.in_(ids)).group_by(Participation.organisation_id))}
     projects = list(session.scalars(select(Project).where(Project.id.in_(
         select(Participation.project_id).where(Participation.organisation_id.in_(ids))))
         .order_by(Project.start_date.desc().nulls_last()).limit(200)))
