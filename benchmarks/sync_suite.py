@@ -73,7 +73,8 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
     def parse_only() -> int:
         records = []
         for n, text in enumerate(payloads, start=1):
-            records += parse_search_response(json.loads(text), source=f"page {n}", stats=ParseStats())
+            records += parse_search_response(json.loads(text), source=f"page {n}", stats=ParseStats(),
+                                             resolve_conflicts=True)
         return len(merge_duplicates(records))
 
     figures: dict[str, list[float]] = {"parse_only": [], "fetch_only": [], "first_sync": [], "resync": []}

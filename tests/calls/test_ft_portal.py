@@ -148,9 +148,14 @@ def test_conflicting_duplicates_keep_the_most_complete_row(rows53: list[dict[str
         thin["metadata"].pop(key)
     stats = ParseStats()
     pair = [thin, full] if thin_first else [full, thin]
-    (rec, _), = parse_search_response({"results": pair}, source="t", stats=stats)
+    (rec, _), = parse_search_response({"results": pair}, source="t", stats=stats, resolve_conflicts=True)
     assert rec.description.startswith("Expected Outcome:") and rec.budget_max == 5_250_000
     assert stats.duplicates_resolved == 1
+    # Read as a file, the same pair is an error: an import does not guess.
+    with pytest.raises(InvalidInput) as err:
+        parse_search_response({"results": pair}, source="raw.json")
+    assert str(err.value) == ("record HORIZON-CL5-2026-09-D4-03, field identifier: raw.json: the identifier occurs "
+                              "twice with different content")
 
 
 def test_wrong_type_names_the_record_and_field(rows53: list[dict[str, Any]]) -> None:

@@ -82,6 +82,23 @@ def test_import_a_raw_portal_response(cli_env: Settings, engine: Engine, shared_
     assert "0 new, 0 changed, 52 unchanged" in _flat(out)
 
 
+def test_a_raw_file_with_conflicting_duplicates_is_refused(
+    cli_env: Settings, engine: Engine, shared_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = json.loads((shared_dir / "data" / "calls" / "sedia_raw" / "search_results_53_topics.json").read_text())
+    thin = json.loads(json.dumps(data["results"][1]))
+    thin["metadata"]["title"] = ["Another title"]
+    data["results"].append(thin)
+    path = tmp_path / "raw.json"
+    path.write_text(json.dumps(data))
+    code, _, err = _run(monkeypatch, capsys, "import", str(path))
+    assert code == 1
+    assert _one_message(err) == ("error: record HORIZON-CL5-2027-03-D5-05, field identifier: raw.json: the "
+                                 "identifier occurs twice with different content")
+    assert _catalogue(engine) == {}
+
+
 def test_raw_response_and_bundled_layout_are_told_apart(shared_dir: Path, tmp_path: Path,
                                                         bundled_objects: list[dict[str, Any]]) -> None:
     raw = read_topic_file(shared_dir / "data" / "calls" / "sedia_raw" / "search_page_topics.json")

@@ -137,6 +137,20 @@ def test_a_topic_missing_from_a_later_replay_is_marked_disappeared(
     assert (CIT, service.REAPPEARED, "") in _changes(engine, summary.sync_id)
 
 
+def test_a_thin_duplicate_row_on_another_page_does_not_fail_a_sync(
+    engine: Engine, settings: Settings, stub: StubPortal
+) -> None:
+    thin = json.loads(json.dumps(next(r for r in stub.rows if r["metadata"]["identifier"] == [D5_05])))
+    for key in ("descriptionByte", "budgetOverview", "actions"):
+        thin["metadata"].pop(key)
+    stub.rows = [thin, *stub.rows]  # page 1 has the thin row, page 2 the full one
+    fetched = SyncSummary()
+    summary = _sync(engine, settings, stub, fetched)
+    assert summary.new == 52 and fetched.stats.duplicates_resolved == 1
+    with make_sessionmaker(engine)() as s:
+        assert service.get_call(session=s, topic_id=D5_05).description.startswith("Expected Outcome:")
+
+
 def test_topics_of_programmes_not_followed_are_left_alone(
     engine: Engine, settings: Settings, stub: StubPortal
 ) -> None:

@@ -311,12 +311,14 @@ def _completeness(rec: TopicRecord) -> tuple[int, int]:
 
 
 def merge_duplicates(
-    records: Sequence[tuple[TopicRecord, ProgrammeInfo]], *, stats: ParseStats | None = None
+    records: Sequence[tuple[TopicRecord, ProgrammeInfo]], *, stats: ParseStats | None = None, resolve: bool = True,
+    source: str = "",
 ) -> list[tuple[TopicRecord, ProgrammeInfo]]:
-    """One record per identifier: identical repeats merged, of differing ones the most complete kept.
+    """One record per identifier: identical repeats merged; of differing ones the most complete kept (resolve) or
+    an error (not resolve).
 
     The search API really delivers a topic twice, once as a thin index row; failing a sync over it would help
-    nobody. (A file import is stricter: see calls.service.dedupe_records.)
+    nobody. A file import is stricter, like calls.service.dedupe_records: it has no business guessing.
     """
     best: dict[str, tuple[TopicRecord, ProgrammeInfo]] = {}
     for rec, prog in records:
@@ -328,6 +330,9 @@ def merge_duplicates(
             if stats is not None:
                 stats.duplicates_merged += 1
             continue
+        if not resolve:
+            raise InvalidInput(f"{source}: the identifier occurs twice with different content", record=rec.topic_id,
+                               field="identifier")
         if stats is not None:
             stats.duplicates_resolved += 1
         if _completeness(rec) > _completeness(prev[0]):
@@ -345,9 +350,13 @@ def _results(data: Any, source: str) -> list[Any]:
 
 
 def parse_search_response(
-    data: dict[str, Any], *, source: str, stats: ParseStats | None = None
+    data: dict[str, Any], *, source: str, stats: ParseStats | None = None, resolve_conflicts: bool = False
 ) -> list[tuple[TopicRecord, ProgrammeInfo]]:
-    """Every topic in one raw search response, validated, stubs skipped and duplicates merged."""
+    """Every topic in one raw search response, validated, stubs skipped, identical repeats merged.
+
+    Two different rows with one identifier are an error (a file import), or with resolve_conflicts (the sync)
+    the most complete row is kept.
+    """
     stats = stats if stats is not None else ParseStats()
     parsed = []
     for i, row in enumerate(_results(data, source), start=1):
@@ -362,7 +371,7 @@ def parse_search_response(
             stats.stubs_skipped += 1
         else:
             parsed.append(item)
-    merged = merge_duplicates(parsed, stats=stats)
+    merged = merge_duplicates(parsed, stats=stats, resolve=resolve_conflicts, source=source)
     stats.topics += len(merged)
     return merged
 
@@ -566,7 +575,7 @@ def fetch_records(
     for page, data in client.pages(progress):
         summary.pages = page
         stats = ParseStats()
-        records += parse_search_response(data, source=f"portal page {page}", stats=stats)
+        records += parse_search_response(data, source=f"portal page {page}", stats=stats, resolve_conflicts=True)
         summary.stats.add(stats)
     # The same topic can come back on two pages when the index shifts between requests.
     before = len(records)
