@@ -116,6 +116,32 @@ def _throughput(paths: list[Path]) -> dict[str, float]:
             "reimport_seconds": round(second, 2), "reimport_changed": again.projects_new + again.projects_changed}
 
 
+def _scaled_latency(projects: list[ProjectDoc], orgs: dict[int, OrgDoc], triples: list[tuple[int, int, str]],
+                    queries: list[tuple[str, str]], target: int = 100_000) -> dict[str, float]:
+    """Latency at about `target` projects, built by replicating the real ones (and their organisations) with
+    changed ids."""
+    copies = max(1, target // max(1, len(projects)))
+    big_p, big_o, big_t = [], [], []
+    step = 10**10
+    for c in range(copies):
+        big_p += [ProjectDoc(key=p.key + c * step, title=p.title, text=p.text, topic_code=p.topic_code,
+                             topic_title=p.topic_title, language=p.language, year=p.year) for p in projects]
+        big_o += [OrgDoc(key=o.key + c * step, name=o.name, activity_type=o.activity_type, country=o.country)
+                  for o in orgs.values()]
+        big_t += [(pk + c * step, ok + c * step, role) for pk, ok, role in triples]
+    t = time.perf_counter()
+    index = PartnerIndex(big_p, big_o, big_t)
+    build = time.perf_counter() - t
+    lat = []
+    for text, code in queries:
+        t = time.perf_counter()
+        index.rank(text, topic_code=code, k=K)
+        lat.append((time.perf_counter() - t) * 1000)
+    lat.sort()
+    return {"projects": len(big_p), "build_s": round(build, 1), "docs_per_s": round(len(big_p) / build, 1),
+            "p50": round(lat[len(lat) // 2], 1), "p95": round(lat[min(len(lat) - 1, int(len(lat) * 0.95))], 1)}
+
+
 def run(cases_files: list[str], json_out: str | None = None, quick: bool = False) -> int:
     """Run the suite and print the table (and write the JSON when asked)."""
     paths = _files(cases_files)
@@ -153,11 +179,13 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
 
     res: dict[str, list[tuple[float, float]]] = {"eudesk": [], "popularity": [], "bm25": []}
     lat = []
+    queries: list[tuple[str, str]] = []
     for pkey, targets in cases:
         rec = by_key[pkey]
         # what a user would have: topic code and topic title, plus the project's own title/objective if present
         title = rec.title if rec.title not in ("", rec.acronym, rec.external_id) else ""
         query = " ".join(x for x in (rec.topic_title, title, rec.objective) if x)
+        queries.append((query, rec.topic_code))
         t = time.perf_counter()
         ranked = [s.org_key for s in index.rank(query, topic_code=rec.topic_code, k=K, exclude_projects=[pkey])]
         lat.append((time.perf_counter() - t) * 1000)
@@ -188,6 +216,10 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
         "index_build_docs_per_s": round(len(projects) / build_s, 1),
     }
     if not quick:
+        scaled = _scaled_latency(projects, orgs, triples, queries[:40])
+        print(f"scaled corpus: {scaled['projects']:,} projects built in {scaled['build_s']} s "
+              f"({scaled['docs_per_s']:,.0f} docs/s); one query p50 {scaled['p50']} ms, p95 {scaled['p95']} ms")
+        out["latency_ms_scaled"] = scaled
         tp = _throughput(paths)
         print(f"import throughput: {tp['rows']} rows in {tp['seconds']} s = {tp['rows_per_s']} rows/s into empty "
               f"SQLite; re-import {tp['reimport_seconds']} s, {tp['reimport_changed']} projects changed")
