@@ -97,6 +97,25 @@ def test_budget_pooled_with_other_actions_has_no_total_and_a_cut_off_table_keeps
     assert parsed53["stats"].budgets_unknown > 0
 
 
+def test_a_cut_that_goes_through_one_of_the_topics_actions_leaves_the_budget_unknown(
+    rows53: list[dict[str, Any]],
+) -> None:
+    row = _row(rows53, "HORIZON-CL5-2026-09-D4-03")
+    whole = ('{"action":"HORIZON-CL5-2026-09-D4-03 - HORIZON-RIA","expectedGrants":2,"minContribution":1000000,'
+             '"maxContribution":1000000,"budgetYearMap":{"2026":"2000000"}}')
+    cut = '{"budgetYearsColumns":["2026"],"budgetTopicActionMap":{"1":[' + whole + '],"2":[{"action":' \
+          '"HORIZON-CL5-2026-09-D4-03 - HORIZON-CSA","expectedGrants":1,"minCon'
+    row["metadata"]["budgetOverview"] = [cut]
+    (rec, _), = parse_search_response({"results": [row]}, source="t")
+    assert (rec.budget_min, rec.budget_max, rec.expected_grants, rec.budget_total) == (None, None, None, None)
+    # With the second action whole, both count: grants add up, the total is the sum of the two lines.
+    second = whole.replace("HORIZON-RIA", "HORIZON-CSA").replace('"expectedGrants":2', '"expectedGrants":1')
+    row["metadata"]["budgetOverview"] = ['{"budgetTopicActionMap":{"1":[' + whole + '],"2":[' + second + ']}}']
+    (rec, _), = parse_search_response({"results": [row]}, source="t")
+    assert (rec.budget_min, rec.budget_max, rec.expected_grants, rec.budget_total) == (1_000_000, 1_000_000, 3,
+                                                                                      4_000_000)
+
+
 def test_html_description_becomes_readable_sections(parsed53: dict[str, Any]) -> None:
     rec = parsed53["records"]["HORIZON-CL5-2027-03-D5-05"][0]
     assert "<" not in rec.description and "&amp;" not in rec.description

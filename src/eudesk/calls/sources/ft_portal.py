@@ -119,8 +119,8 @@ def _int(value: Any, rec: str, key: str) -> int | None:
     raise InvalidInput(f"expected a number, got {str(value)[:40]!r}", record=rec, field=key)
 
 
-def _own_actions(raw: str, topic_id: str, rec: str) -> tuple[list[tuple[dict[str, Any], bool]], bool]:
-    """This topic's actions in a budgetOverview string as (action, pooled); and whether the string was whole.
+def _own_actions(raw: str, topic_id: str, rec: str) -> list[tuple[dict[str, Any], bool]]:
+    """This topic's actions in a budgetOverview string as (action, pooled); none when they cannot all be read.
 
     budgetOverview is the budget table of the whole call, so only actions named "<topic id> - ..." count. An
     action that shares its budget line with other actions ("pooled") has a budget per year that is not its own.
@@ -143,7 +143,7 @@ def _own_actions(raw: str, topic_id: str, rec: str) -> tuple[list[tuple[dict[str
             if not isinstance(line, list):
                 raise InvalidInput("expected a list of actions per budget line", record=rec, field="budgetOverview")
             out += [(a, len(line) > 1) for a in line if mine(a)]
-        return out, True
+        return out
     # The string was cut short (recorded responses are): keep only the action objects that are complete.
     decoder = json.JSONDecoder()
     out = []
@@ -156,7 +156,9 @@ def _own_actions(raw: str, topic_id: str, rec: str) -> tuple[list[tuple[dict[str
             before = raw[:m.start()].rstrip()[-1:]
             after = raw[end:].lstrip()[:1]
             out.append((action, not (before == "[" and after == "]")))
-    return out, False
+    # An action of this topic that the cut went through would make the figures partial: then none count.
+    named = re.findall(r'"action"\s*:\s*"' + re.escape(topic_id) + r"\s+-", raw, flags=re.IGNORECASE)
+    return out if len(named) == len(out) else []
 
 
 def _budget(raw: str, topic_id: str, rec: str) -> tuple[int | None, int | None, int | None, int | None]:
@@ -164,7 +166,7 @@ def _budget(raw: str, topic_id: str, rec: str) -> tuple[int | None, int | None, 
 
     The portal writes 0 for "not set" (e.g. MSCA COFUND), so 0 is unknown, not a zero budget.
     """
-    actions, _whole = _own_actions(raw, topic_id, rec)
+    actions = _own_actions(raw, topic_id, rec)
     mins, maxs, grants, total = [], [], [], 0
     total_known = bool(actions)
     for action, pooled in actions:
