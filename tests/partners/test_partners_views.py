@@ -134,3 +134,18 @@ def test_undo_merge_from_the_page(app_client: Any, loaded_session: Session) -> N
     restored = app_client.get(f"/organisations/{m['merged_id']}.json").json()
     after = len(app_client.get(f"/organisations/{org.id}.json").json()["projects"])
     assert restored["merged_into"] is None and after + len(restored["projects"]) == before
+
+
+def test_pages_render_in_both_languages_without_missing_values(app_client: Any, loaded_session: Session) -> None:
+    org = odense(loaded_session)
+    first = app_client.get("/projects.json").json()["items"][0]["id"]
+    urls = ["/projects", "/projects?q=klimatilpasning", f"/projects/{first}", f"/organisations/{org.id}",
+            "/cities/DK/Odense", "/partners", "/partners?text=urban+mobility+in+cities&type=PUB&size=comparable",
+            "/partners?text=zzqx+nothing"]
+    for lang in ("da", "en"):
+        for url in urls:
+            r = app_client.get(f"{url}{'&' if '?' in url else '?'}lang={lang}")
+            assert r.status_code == 200, url
+            main = r.text.split("<main", 1)[1].split("</main>", 1)[0]
+            assert "None" not in "".join(parse(main).parts), url
+            assert "%(" not in r.text, f"{url}: an unfilled message parameter"
