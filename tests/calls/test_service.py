@@ -180,6 +180,30 @@ def test_effective_status_and_sql_filter_agree(session: Session, over: dict, exp
         assert (found == "X") == (status == expected), f"SQL filter for {status!r}"
 
 
+def test_status_case_agrees_on_edge_cases(session: Session) -> None:
+    store(session, record("NO-DEADLINE", deadlines=[]), record("PASSED", deadlines=[dt.date(2026, 8, 1)]),
+          record("SOON", status="forthcoming", deadlines=[dt.date(2027, 1, 1)]),
+          record("OPENED", status="forthcoming", opening_date=dt.date(2026, 8, 12), deadlines=[dt.date(2027, 1, 1)]))
+    got = dict(session.execute(select(Call.topic_id, service.status_case(TODAY))).all())
+    assert got == {"NO-DEADLINE": "open", "PASSED": "closed", "SOON": "forthcoming", "OPENED": "open"}
+
+
+def test_text_search_ignores_case_and_takes_wildcards_literally(session: Session) -> None:
+    store(session, record("A", title="100% renewable heating", keywords=""),
+          record("B", title="1000 renewable heat pumps", keywords=""),
+          record("C", title="District heating", keywords="smart_city"),
+          record("D", title="Smart city labs", keywords="smartXcity"))
+
+    def ids(q: str) -> list[str]:
+        return sorted(c.topic_id for c in service.search_calls(session=session, flt=service.CallFilter(q=q),
+                                                               today=TODAY).items)
+
+    assert ids("100%") == ["A"]
+    assert ids("smart_city") == ["C"]
+    assert ids("RENEWABLE") == ["A", "B"]
+    assert ids("renewable heating") == ["A"]  # every word must occur
+
+
 def test_next_deadline_skips_passed_ones(session: Session) -> None:
     store(session, record("X", deadlines=[dt.date(2026, 5, 1), dt.date(2026, 9, 1)]))
     call = service.get_call(session=session, topic_id="X")
@@ -203,6 +227,8 @@ def test_sql_status_filter_agrees_with_effective_status_on_bundled_calls(loaded_
         in_sql = set(loaded_session.scalars(select(Call.topic_id).where(service.status_clause(status, day))))
         in_python = {c.topic_id for c in calls if service.effective_status(c, day) == status}
         assert in_sql == in_python, f"{status} on {day}: {sorted(in_sql ^ in_python)[:5]}"
+    by_case = dict(loaded_session.execute(select(Call.topic_id, service.status_case(day))).all())
+    assert by_case == {c.topic_id: service.effective_status(c, day) for c in calls}
 
 
 def test_bundled_statuses_on_test_today(loaded_session: Session) -> None:

@@ -128,3 +128,10 @@ def test_bundled_calls_load_and_filter_on_postgres(pg_engine: Engine) -> None:
         page = service.search_calls(session=s, flt=service.CallFilter(programmes=["LIFE"], statuses=["open"],
                                                                      q="climate"), today=dt.date(2026, 8, 12))
         assert page.total > 0 and all(c.programme.code == "LIFE" for c in page.items)
+        for q in ("Climate", "100%", "net-zero"):  # case-insensitive, wildcards literal (ILIKE ... ESCAPE)
+            found = service.search_calls(session=s, flt=service.CallFilter(q=q), today=dt.date(2026, 8, 12),
+                                         per_page=200)
+            want = {c.topic_id for c in calls
+                    if q.lower() in " ".join([c.title, c.topic_id, c.keywords, c.description]).lower()}
+            assert found.total == len(want), q
+            assert {c.topic_id for c in found.items} <= want, q
