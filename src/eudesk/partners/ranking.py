@@ -156,6 +156,28 @@ def query_terms(text: str, topic_code: str = "") -> tuple[dict[str, float], str]
     return {t: 1.0 + math.log(w) if w >= 1 else w for t, w in weights.items()}, lang
 
 
+def term_display(text: str) -> dict[str, str]:
+    """Index term -> the query's own word for it (stems such as 'citi' are shown as 'cities')."""
+    lang = guess_language(text)
+    out: dict[str, str] = {}
+    for use in dict.fromkeys([lang, "en"]):
+        for word, stem in analyse_pairs(text, use):
+            out.setdefault(stem, word)
+    if lang == "da":
+        from eudesk.matching.glossary import concepts_in_danish
+
+        for concept in concepts_in_danish(text):
+            for term in concept.en:
+                for word, stem in analyse_pairs(term, "en"):
+                    out.setdefault(stem, f"{word} ({concept.label})")
+    return out
+
+
+def readable(terms: Iterable[str], display: dict[str, str]) -> list[str]:
+    """Matched index terms as words a person recognises (topic-code terms left out)."""
+    return list(dict.fromkeys(display.get(t, t) for t in terms if not t.startswith("tc:")))
+
+
 class PartnerIndex:
     """Projects, organisations and who took part in what; ranks organisations for a query."""
 
@@ -183,6 +205,9 @@ class PartnerIndex:
         self._by_project: list[list[int]] = [[] for _ in range(self.n_p)]
         for i, p in enumerate(self.part_p.tolist()):
             self._by_project[p].append(i)
+        families = [topic_family(p.topic_code) for p in self.projects]
+        self._family_ids = {f: i for i, f in enumerate(sorted(set(families)))}
+        self.p_family = np.array([self._family_ids[f] for f in families], dtype=np.int64)
         self._build_bm25()
 
     def _build_bm25(self) -> None:
@@ -287,8 +312,8 @@ class PartnerIndex:
         # programme line: projects under the same topic family as the query's topic ('MSCA', 'SC5', 'CL5')
         family = np.zeros(self.n_o)
         fam = topic_family(topic_code)
-        if fam:
-            in_fam = np.array([topic_family(p.topic_code) == fam for p in self.projects], dtype=np.float64)
+        if fam and fam in self._family_ids:
+            in_fam = (self.p_family == self._family_ids[fam]).astype(np.float64)
             family = np.bincount(po, weights=in_fam[pp], minlength=self.n_o)
         total = (W_FIT * norm(fit) + W_NETWORK * norm(np.log1p(network)) + W_EXPERIENCE * norm(experience)
                  + W_HOME * norm(np.log1p(home_links)) + W_FAMILY * norm(np.log1p(family)))
@@ -312,6 +337,7 @@ class PartnerIndex:
         rows = [int(i) for i in order if total[i] > 0]
         chosen = set(rows)
         live_coord = self.part_coord[live_part]
+        display = term_display(text)
         out = []
         for i in rows:
             ev = []
@@ -323,7 +349,7 @@ class PartnerIndex:
                 doc = self.projects[p]
                 ev.append(ProjectEvidence(doc.key, doc.title, doc.topic_code, round(float(match[p]), 3),
                                           "coordinator" if live_coord[j] else "participant",
-                                          sorted(t for t in set(weighted) & self.doc_terms[p] if not t.startswith("tc:"))[:12]))
+                                          readable(sorted(set(weighted) & self.doc_terms[p]), display)[:12]))
             partners = self._partners_among(i, chosen, live)
             out.append(Suggestion(
                 org_key=self.orgs[i].key, score=round(float(total[i]), 4), fit=round(float(fit[i]), 3),

@@ -566,7 +566,7 @@ class KnowledgeHit:
 def knowledge_search(*, session: Session, text: str, k: int = 10, country: str | None = None,
                      exclude_country: str | None = None) -> list[KnowledgeHit]:
     """Past projects matching a question in Danish or English, with the matching passages and who did them."""
-    from eudesk.partners.ranking import passages, query_terms
+    from eudesk.partners.ranking import passages, query_terms, readable, term_display
     from eudesk.projects.models import Participation, Project
 
     text = (text or "").strip()
@@ -589,6 +589,7 @@ def knowledge_search(*, session: Session, text: str, k: int = 10, country: str |
     # say "no good match" rather than pad: keep hits within reach of the best one
     found = [f for f in found if f[1] >= MIN_RELATIVE_SCORE * found[0][1]]
     weighted, _lang = query_terms(text)
+    display = term_display(text)
     projects = {p.id: p for p in session.scalars(select(Project).where(Project.id.in_([f[0] for f in found])))}
     hits = []
     for key, score, terms in found:
@@ -598,7 +599,7 @@ def knowledge_search(*, session: Session, text: str, k: int = 10, country: str |
         parts = sorted(proj.participations, key=lambda p: (p.role != "coordinator", p.order))
         body = f"{proj.title}. {proj.objective}" if proj.objective else proj.title
         hits.append(KnowledgeHit(
-            project=proj, score=round(score, 2), matched_terms=[t for t in terms if not t.startswith("tc:")],
+            project=proj, score=round(score, 2), matched_terms=readable(terms, display),
             passages=passages(body, set(weighted) & set(terms), proj.language),
             organisations=[p.organisation.name for p in parts[:6]],
             countries=sorted({p.organisation.country for p in parts if p.organisation.country}),
