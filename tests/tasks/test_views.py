@@ -58,8 +58,9 @@ def test_task_page_shows_matches_with_facts_and_its_json_twin(app_client: Any) -
     task_id = create(app_client)
     out = app_client.get(f"/tasks/{task_id}.json").json()
     assert out["task"]["money_needed"] == {"amount": 1_500_000, "currency": "DKK", "eur": 201_062, "dkk": 1_500_000}
-    assert out["matching"]["semantic"] is True and out["similar_projects"] is None or isinstance(
-        out["similar_projects"], list)
+    assert out["matching"]["semantic"] is True
+    similar = out["similar_projects"]  # None until the projects/partners domains are installed
+    assert similar is None or all({"title", "url", "countries", "in_denmark"} <= set(p) for p in similar)
     assert not out["no_good_match"] and out["matches"]
     m = out["matches"][0]
     assert m["status"] in ("open", "forthcoming") and m["days_left"] is not None and m["days_left"] >= 0

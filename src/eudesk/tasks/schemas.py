@@ -153,6 +153,21 @@ class MatchingStateOut(BaseModel):
     error: str
 
 
+class SimilarProjectOut(BaseModel):
+    """A past project like the task (from the projects/partners domains), with who did it and where."""
+
+    title: str
+    acronym: str
+    url: str
+    programme: str
+    start_year: int | None
+    source: str
+    countries: list[str]
+    organisations: list[str]
+    matched_terms: list[str]
+    in_denmark: bool = Field(description="listed under 'in Denmark' (else 'elsewhere')")
+
+
 class TaskDetailOut(BaseModel):
     """A task with its matches (or 'no good match'), hidden matches, feedback and similar projects."""
 
@@ -162,7 +177,7 @@ class TaskDetailOut(BaseModel):
     matches: list[CallMatchOut]
     hidden: list[str] = Field(description="topic ids marked not relevant (left out of the list)")
     feedback: list[FeedbackOut]
-    similar_projects: list[dict[str, object]] | None = Field(
+    similar_projects: list[SimilarProjectOut] | None = Field(
         description="past projects elsewhere; None when the projects module is not available")
 
 

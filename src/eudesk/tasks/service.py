@@ -305,6 +305,7 @@ def match_task(*, session: Session, task: Task, matcher: CallMatcher, today: dt.
     if result.preparing:
         return False
     previous_at = task.matched_at
+    previous_on = last_matched_on(task)
     existing = {m.topic_id: m for m in task.matches}
     good = {h.topic_id: h for h in result.good}
     fresh = _changed_since(session, [t for t in good if t not in existing], previous_at) if previous_at else set()
@@ -315,7 +316,7 @@ def match_task(*, session: Session, task: Task, matcher: CallMatcher, today: dt.
         m = existing.get(hit.topic_id)
         if m is None:
             # Flag only calls that are new or changed since the last matching: a better index alone is no news.
-            since = previous_at.date() if previous_at is not None and hit.topic_id in fresh else None
+            since = previous_on if hit.topic_id in fresh else None
             m = TaskMatch(topic_id=hit.topic_id, first_matched_on=today, new_since=since)
             task.matches.append(m)
         m.rank = rank
@@ -327,6 +328,14 @@ def match_task(*, session: Session, task: Task, matcher: CallMatcher, today: dt.
     task.matched_at = utcnow()
     session.flush()
     return True
+
+
+def last_matched_on(task: Task) -> dt.date | None:
+    """The day (in the app's 'today', which demos may set) the task was last matched; None if never."""
+    days = [m.last_matched_on for m in task.matches]
+    if days:
+        return max(days)
+    return task.matched_at.date() if task.matched_at else None
 
 
 def _changed_since(session: Session, topic_ids: Sequence[str], since: dt.datetime) -> set[str]:

@@ -29,6 +29,7 @@ from eudesk.tasks.schemas import (
     MoneyOut,
     PassageOut,
     SearchOut,
+    SimilarProjectOut,
     TaskDetailOut,
     TaskListOut,
     TaskOut,
@@ -58,6 +59,8 @@ def _start_matching(app: FastAPI) -> None:
         with sm.begin() as session:
             service.rematch_all(session=session, matcher=m, today=today_for(settings.today))
 
+    if not matcher.background:
+        return  # an instant embedder (tests): the index is built on first use, tasks re-match when viewed
     matcher.on_semantic_ready.append(rematch)
     with sm() as session:
         matcher.refresh(session=session, today=today_for(settings.today))
@@ -126,27 +129,44 @@ def matching_state(matcher: CallMatcher) -> MatchingStateOut:
                             progress_percent=matcher.progress_percent, error=matcher.error)
 
 
-def _plain(item: Any) -> dict[str, object]:
-    if isinstance(item, dict):
-        return item
-    if dataclasses.is_dataclass(item) and not isinstance(item, type):
-        return dataclasses.asdict(item)
-    if hasattr(item, "model_dump"):
-        return dict(item.model_dump())
-    return {k: v for k, v in vars(item).items() if not k.startswith("_")}
+def _similar_out(hit: Any, *, in_denmark: bool) -> SimilarProjectOut:
+    """A past project from the partners domain's similar_projects, whatever its exact shape, as plain fields."""
+    project = getattr(hit, "project", hit)
+
+    def get(obj: Any, name: str, default: Any = "") -> Any:
+        value = obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+        return default if value is None else value
+
+    start = get(project, "start_date", None)
+    pid = get(project, "id", None)
+    return SimilarProjectOut(
+        title=str(get(project, "title")), acronym=str(get(project, "acronym")),
+        url=f"/projects/{pid}" if pid is not None else str(get(project, "url")),
+        programme=str(get(project, "programme")), start_year=getattr(start, "year", None),
+        source=str(get(project, "source")), countries=[str(c) for c in get(hit, "countries", [])],
+        organisations=[str(o) for o in get(hit, "organisations", [])][:5],
+        matched_terms=[str(t) for t in get(hit, "matched_terms", [])], in_denmark=in_denmark,
+    )
 
 
-def similar_projects(session: Session, task: Task) -> dict[str, list[dict[str, object]]] | None:
+def similar_projects(session: Session, task: Task) -> dict[str, list[SimilarProjectOut]] | None:
     """Past projects like the task, elsewhere and in Denmark; None when the projects module is not there."""
     try:
         from eudesk.partners.service import similar_projects as find
     except ImportError:
         return None
     text = service.query_text(task)
+    own = task.title.strip().lower()
+
+    def others(hits: Any, in_denmark: bool) -> list[SimilarProjectOut]:
+        # a demo task comes from a past Danish project: that project is the task itself, not a similar one
+        out = [_similar_out(p, in_denmark=in_denmark) for p in hits]
+        return [p for p in out if p.title.strip().lower() != own][:5]
+
     try:
         return {
-            "elsewhere": [_plain(p) for p in find(session=session, text=text, exclude_country="DK", k=5)],
-            "denmark": [_plain(p) for p in find(session=session, text=text, country="DK", k=5)],
+            "elsewhere": others(find(session=session, text=text, exclude_country="DK", k=6), False),
+            "denmark": others(find(session=session, text=text, country="DK", k=6), True),
         }
     except Exception:  # another domain's failure must not take the task page down
         log.exception("similar projects failed")
@@ -316,7 +336,8 @@ def _task_page(request: Request, session: Session, task: Task, matcher: CallMatc
     tm, _out, similar = _detail(session, task, matcher, today)
     history = service.feedback_history(session=session, task_id=task.id)
     return render(request, "tasks/detail.html", tr=tr, block=block, nav="tasks", task=task, tm=tm,
-                  similar=similar, history=history, matcher=matcher, money=money_out(task))
+                  similar=similar, history=history, matcher=matcher, money=money_out(task),
+                  matched_on=service.last_matched_on(task))
 
 
 @router.get("/tasks/{task_id}", include_in_schema=False)
