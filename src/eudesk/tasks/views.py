@@ -70,7 +70,10 @@ def matcher_dep(request: Request, session: Session = Depends(get_session),
                 today: dt.date = Depends(get_today)) -> CallMatcher:
     """The app's call matcher, refreshed when the calls changed since it was built."""
     matcher = get_matcher(request.app.state, request.app.state.settings)
-    matcher.refresh(session=session, today=today)
+    if matcher.refresh(session=session, today=today) and matcher.semantic_ready and matcher.key:
+        # the calls changed (import, sync, a deadline passed): every task is re-matched so that new fitting calls
+        # are flagged; with the real model this happens in the background thread once its index is ready
+        service.rematch_all(session=session, matcher=matcher, today=today)
     return matcher
 
 
