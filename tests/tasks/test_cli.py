@@ -36,6 +36,8 @@ def test_import_list_and_match(env: Path) -> None:
     assert r.exit_code == 0 and "Velfærd" in r.output
     r = runner.invoke(app, ["match", "1", "--lexical"])  # no calls in this database: nothing can fit
     assert r.exit_code == 0 and "No good match" in r.output
+    r = runner.invoke(app, ["export-feedback", str(env / "feedback.jsonl")])
+    assert r.exit_code == 0 and "Wrote 0 cases" in r.output and (env / "feedback.jsonl").read_text() == ""
 
 
 def test_bad_file_is_one_line_and_stores_nothing(env: Path) -> None:

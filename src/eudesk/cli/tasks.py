@@ -116,3 +116,19 @@ def rematch(
         matcher.refresh(session=session, today=today)
         n = service.rematch_all(session=session, matcher=matcher, today=today, force=force)
     console.print(f"Re-matched {n} tasks.")
+
+
+@app.command("export-feedback")
+def export_feedback(
+    out: Path = typer.Argument(..., dir_okay=False, help="Output file, one JSON case a line (.jsonl)."),
+) -> None:
+    """Write the standing feedback on matches as task-to-call judgements (we apply = 2, relevant = 1, not relevant
+    listed apart), one case per task, in the benchmark's case format."""
+    import json
+
+    from eudesk.tasks import service
+
+    with db_session() as session:
+        cases = service.export_judgements(session=session)
+    out.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+    console.print(f"Wrote {len(cases)} cases to {out}.")
