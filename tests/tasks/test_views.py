@@ -74,6 +74,14 @@ def test_task_page_shows_matches_with_facts_and_its_json_twin(app_client: Any) -
     assert page.xpath("//h2[text()='Lignende projekter andre steder og i Danmark']")
 
 
+def test_list_shows_how_many_calls_fit(app_client: Any) -> None:
+    task_id = create(app_client, title="Tælles")
+    cell = f"//a[@href='/tasks/{task_id}']/ancestor::tr/td[@class='fit']"
+    assert doc(app_client.get("/tasks?lang=da")).xpath(cell)[0].text_content().strip() == "ikke matchet endnu"
+    n = len(app_client.get(f"/tasks/{task_id}.json").json()["matches"])
+    assert doc(app_client.get("/tasks?lang=da")).xpath(cell)[0].text_content().strip() == str(n)
+
+
 def test_not_relevant_disappears_and_undo_brings_it_back(app_client: Any) -> None:
     task_id = create(app_client, title="Feedback")
     first = app_client.get(f"/tasks/{task_id}.json").json()["matches"][0]["topic_id"]
@@ -156,6 +164,8 @@ def test_missing_task_is_a_404_page_and_json(app_client: Any) -> None:
 def test_matching_status_and_openapi(app_client: Any) -> None:
     assert app_client.get("/matching/status.json").json() == {"semantic": True, "preparing": False,
                                                               "progress_percent": 100, "error": ""}
+    # the banner's poll reloads the page once the model is ready, so lexical matches are replaced
+    assert app_client.get("/matching/status", headers={"HX-Request": "true"}).headers.get("HX-Refresh") == "true"
     paths = app_client.get("/openapi.json").json()["paths"]
     for path in ("/tasks.json", "/tasks/{task_id}.json", "/search.json", "/feedback.json"):
         assert path in paths

@@ -251,6 +251,14 @@ def count_tasks(*, session: Session) -> int:
     return session.scalar(select(func.count(Task.id))) or 0
 
 
+def match_counts(*, session: Session) -> dict[int, tuple[int, int]]:
+    """Per task: how many calls fitted at its last matching and how many of them are flagged new (for the list)."""
+    rows = session.execute(
+        select(TaskMatch.task_id, func.count(TaskMatch.id), func.count(TaskMatch.new_since))
+        .where(TaskMatch.current.is_(True)).group_by(TaskMatch.task_id)).all()
+    return {task_id: (int(n), int(new)) for task_id, n, new in rows}
+
+
 def import_tasks(*, session: Session, tasks: Sequence[TaskIn], source: str) -> list[Task]:
     """Store already-validated tasks; the caller's transaction makes the import all-or-nothing."""
     return [create_task(session=session, task_in=t, source=source) for t in tasks]

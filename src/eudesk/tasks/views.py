@@ -200,7 +200,8 @@ def tasks_page(request: Request, department: str = "", status: str = "", importe
     tasks, out = _list(session, department, status)
     return render(request, "tasks/list.html", tr=tr, block="results", nav="tasks", tasks=tasks, out=out,
                   department=department, status=status, imported=imported, statuses=service.STATUSES,
-                  departments=service.DEPARTMENTS, import_error=None)
+                  departments=service.DEPARTMENTS, import_error=None,
+                  counts=service.match_counts(session=session))
 
 
 @router.post("/tasks/import", include_in_schema=False)
@@ -218,7 +219,7 @@ async def tasks_import(request: Request, file: UploadFile, session: Session = De
         _tasks, out = _list(session, "", "")
         return render(request, "tasks/list.html", tr=tr, nav="tasks", tasks=_tasks, out=out, department="",
                       status="", imported=None, statuses=service.STATUSES, departments=service.DEPARTMENTS,
-                      import_error=str(exc), status_code=422)
+                      import_error=str(exc), counts=service.match_counts(session=session), status_code=422)
     return RedirectResponse(f"/tasks?imported={len(tasks)}", status_code=303)
 
 
@@ -426,7 +427,10 @@ def search_page(request: Request, q: str = Query("", max_length=1000), session: 
 def matching_status(request: Request, tr: Translator = Depends(get_translator)) -> Response:
     """The 'semantic matching is being prepared' banner, polled by htmx until it is ready."""
     matcher = get_matcher(request.app.state, request.app.state.settings)
-    return render(request, "tasks/_matching.html", tr=tr, matcher=matcher)
+    response = render(request, "tasks/_matching.html", tr=tr, matcher=matcher)
+    if matcher.semantic_ready and request.headers.get("HX-Request") == "true":
+        response.headers["HX-Refresh"] = "true"  # the page was showing lexical matches: reload with the model's
+    return response
 
 
 @router.get("/matching/status.json", response_model=MatchingStateOut)
