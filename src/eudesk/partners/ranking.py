@@ -169,7 +169,7 @@ def term_display(text: str) -> dict[str, str]:
         for concept in concepts_in_danish(text):
             for term in concept.en:
                 for word, stem in analyse_pairs(term, "en"):
-                    out.setdefault(stem, f"{word} ({concept.label})")
+                    out.setdefault(stem, word)
     return out
 
 
@@ -249,11 +249,41 @@ class PartnerIndex:
             out[gone] = 0.0
         return out
 
-    def search_projects(self, text: str, *, topic_code: str = "", k: int = 10,
-                        allowed: set[int] | None = None) -> list[tuple[int, float, list[str]]]:
-        """Projects best matching a text: (project key, score, matched index terms), best first."""
+    def query_units(self, text: str) -> list[tuple[str, set[str], float]]:
+        """The query's content words, each with the index terms that count as it (its Danish and English stems,
+        the glossary's English terms for a Danish word) and its weight (idf; a word no project contains weighs
+        most, since nothing can answer it)."""
+        lang = guess_language(text)
+        top_idf = math.log(1.0 + (self.n_p + 0.5) / 0.5)
+        units: dict[str, tuple[str, set[str]]] = {}
+        for word, stem in analyse_pairs(text, lang):
+            alts = {stem, *analyse(word, "en")}
+            if lang == "da":
+                from eudesk.matching.glossary import concepts_in_danish
+
+                for concept in concepts_in_danish(word):
+                    for term in concept.en:
+                        stems = analyse(term, "en")
+                        if len(stems) == 1:
+                            alts.add(stems[0])
+            units.setdefault(stem, (word, alts))
+        out = []
+        for word, alts in units.values():
+            dfs = [len(self.postings[a][0]) for a in alts if a in self.postings]
+            idf = max((math.log(1.0 + (self.n_p - df + 0.5) / (df + 0.5)) for df in dfs), default=top_idf)
+            out.append((word, alts, idf))
+        return out
+
+    def search_projects(self, text: str, *, topic_code: str = "", k: int = 10, allowed: set[int] | None = None,
+                        min_coverage: float = 0.0) -> list[tuple[int, float, list[str], float]]:
+        """Projects best matching a text: (project key, score, matched index terms, coverage), best first.
+
+        Coverage is the share of the query's words (weighted by idf) that the project contains; below
+        min_coverage a project is not returned ("no good match" rather than a project sharing one common word)."""
         weighted, _lang = query_terms(text, topic_code)
         scores = self.project_scores(weighted)
+        units = self.query_units(text)
+        total = sum(w for _u, _a, w in units) or 1.0
         order = np.argsort(-scores, kind="stable")
         out = []
         for i in order:
@@ -261,7 +291,11 @@ class PartnerIndex:
                 break
             if allowed is not None and self.projects[i].key not in allowed:
                 continue
-            out.append((self.projects[i].key, float(scores[i]), sorted(set(weighted) & self.doc_terms[i])))
+            terms = self.doc_terms[i]
+            coverage = sum(w for _u, alts, w in units if alts & terms) / total
+            if coverage < min_coverage:
+                continue
+            out.append((self.projects[i].key, float(scores[i]), sorted(set(weighted) & terms), round(coverage, 3)))
         return out
 
     def rank(self, text: str, *, topic_code: str = "", k: int = 20, filters: Filters | None = None,

@@ -549,6 +549,7 @@ def suggest_consortium(*, suggestions: list[PartnerSuggestion], action_type: str
 _FRAMING = re.compile(r"\b(who|which|has|have|had|worked|working|works|work|experience|anyone|someone|done|hvem|"
                       r"hvilke|har|arbejdet|arbejder|erfaring|erfaringer|nogen|lavet)\b", re.I)
 MIN_RELATIVE_SCORE = 0.4
+MIN_COVERAGE = 0.35  # share of the question's words (idf-weighted) a project must contain
 
 
 @dataclass
@@ -557,6 +558,7 @@ class KnowledgeHit:
 
     project: object  # projects.models.Project
     score: float
+    coverage: float  # share of the question's words (idf-weighted) the project contains
     matched_terms: list[str]
     passages: list[tuple[str, list[str]]]
     organisations: list[str]
@@ -583,7 +585,7 @@ def knowledge_search(*, session: Session, text: str, k: int = 10, country: str |
             allowed = set(session.scalars(select(Project.id))) - excluded
     index = partner_index(session=session)
     text = _FRAMING.sub(" ", text)
-    found = index.search_projects(text, k=k, allowed=allowed)
+    found = index.search_projects(text, k=k, allowed=allowed, min_coverage=MIN_COVERAGE)
     if not found:
         return []
     # say "no good match" rather than pad: keep hits within reach of the best one
@@ -592,14 +594,14 @@ def knowledge_search(*, session: Session, text: str, k: int = 10, country: str |
     display = term_display(text)
     projects = {p.id: p for p in session.scalars(select(Project).where(Project.id.in_([f[0] for f in found])))}
     hits = []
-    for key, score, terms in found:
+    for key, score, terms, coverage in found:
         proj = projects.get(key)
         if proj is None:
             continue
         parts = sorted(proj.participations, key=lambda p: (p.role != "coordinator", p.order))
         body = f"{proj.title}. {proj.objective}" if proj.objective else proj.title
         hits.append(KnowledgeHit(
-            project=proj, score=round(score, 2), matched_terms=readable(terms, display),
+            project=proj, score=round(score, 2), coverage=coverage, matched_terms=readable(terms, display),
             passages=passages(body, set(weighted) & set(terms), proj.language),
             organisations=[p.organisation.name for p in parts[:6]],
             countries=sorted({p.organisation.country for p in parts if p.organisation.country}),

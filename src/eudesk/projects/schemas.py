@@ -107,6 +107,7 @@ class KnowledgeHitOut(BaseModel):
 
     project: ProjectSummaryOut
     score: float
+    coverage: float
     matched_terms: list[str]
     passages: list[PassageOut]
     organisations: list[str]

@@ -29,6 +29,7 @@ from eudesk.web.rendering import render
 router = APIRouter(tags=["projects"])
 METHOD_NOTE = ("Words only (BM25 over titles, topics and descriptions, Danish and English stemming, a Danish-English "
                "glossary); no semantic model yet.")
+COVERAGE_NOTE = "A project is shown when it contains at least 35% of the question's words (rarer words count more)."
 
 
 def note_error(text: str, author: str) -> str:
@@ -70,7 +71,7 @@ def detail_out(p: Project, notes: list[object]) -> ProjectDetailOut:
 
 def hit_out(h: partners.KnowledgeHit) -> KnowledgeHitOut:
     """The JSON shape of a knowledge-search hit."""
-    return KnowledgeHitOut(project=summary_out(h.project), score=h.score,  # type: ignore[arg-type]
+    return KnowledgeHitOut(project=summary_out(h.project), score=h.score, coverage=h.coverage,  # type: ignore[arg-type]
                            matched_terms=h.matched_terms,
                            passages=[PassageOut(text=t, matched_terms=w) for t, w in h.passages],
                            organisations=h.organisations, countries=h.countries)
@@ -88,7 +89,7 @@ def _list(session: Session, q: str, source: str, country: str, page: int) -> tup
     else:
         total, items = service.list_projects(session=session, source=source, country=country, page=page)
     sources = service.list_sources(session=session)
-    out = ProjectListOut(total=total, q=q, note=METHOD_NOTE if q else "",
+    out = ProjectListOut(total=total, q=q, note=f"{METHOD_NOTE} {COVERAGE_NOTE}" if q else "",
                          sources=[SourceOut.model_validate(s, from_attributes=True) for s in sources],
                          items=[summary_out(p) for p in items], hits=[hit_out(h) for h in hits])
     return out, hits, items
@@ -108,6 +109,7 @@ def projects_page(request: Request, q: str = "", source: str = "", country: str 
     """The past projects page with the knowledge search box."""
     out, hits, items = _list(session, q, source, country, page)
     return render(request, "projects/list.html", tr=tr, block="results", nav="projects", out=out, hits=hits,
+                  method=METHOD_NOTE, coverage_note=COVERAGE_NOTE,
                   items=items, q=q, source=source, country=country, page=page,
                   pages=max(1, (out.total + 49) // 50), sources=service.list_sources(session=session))
 
