@@ -96,3 +96,16 @@ def test_filter_open_a_call_switch_to_danish_and_subscribe(live_server: str, liv
     page.goto(f"{live_server}/calls?programme=LIFE")
     assert page.locator("html").get_attribute("lang") == "da"
     assert page.locator("h1").inner_text() == da.gettext("EU calls")
+
+
+def test_language_switch_after_htmx_filtering_keeps_the_filters(live_server: str, browser_page: Any) -> None:
+    page = browser_page
+    page.goto(f"{live_server}/calls")
+    with page.expect_response(lambda r: "programme=CERV" in r.url and r.request.headers.get("hx-request")):
+        page.locator('input[name="programme"][value="CERV"]').check()
+    page.wait_for_url("**programme=CERV*")
+    page.locator('.langs a[hreflang="da"]').click()
+    page.wait_for_function("document.documentElement.lang === 'da'")
+    assert "programme=CERV" in page.url
+    assert page.locator('input[name="programme"][value="CERV"]').is_checked()
+    assert set(page.locator("#results tbody td:nth-child(2)").all_inner_texts()) == {"CERV"}
