@@ -6,6 +6,7 @@ Plain functions with keyword-only arguments; the caller owns the transaction.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ SORTS = ("deadline", "-deadline", "budget", "-budget", "title")
 NEW, DEADLINE_MOVED, BUDGET_CHANGED, STATUS_CHANGED, TEXT_CHANGED, DISAPPEARED, REAPPEARED = (
     "new", "deadline_moved", "budget_changed", "status_changed", "text_changed", "disappeared", "reappeared",
 )
+_WORD = re.compile(r"\w+")
 _BUDGET_FIELDS = ("budget_min", "budget_max", "expected_grants", "budget_total")
 _TEXT_FIELDS = ("title", "description", "conditions")
 _PLAIN_FIELDS = (
@@ -157,7 +159,7 @@ def upsert_topics(
         if call.source_status != rec.status:
             change(call, STATUS_CHANGED, "status", call.source_status, rec.status)
         for name in _TEXT_FIELDS:
-            if getattr(call, name) != getattr(rec, name):
+            if _words(getattr(call, name)) != _words(getattr(rec, name)):
                 change(call, TEXT_CHANGED, name, "", "")
         call.programme = prog
         _apply(call, rec, source=source, fetched_at=fetched_at, content=h)
@@ -177,6 +179,12 @@ def upsert_topics(
     run.topics_changed = summary.changed
     session.flush()
     return summary
+
+
+def _words(text: str | None) -> str:
+    """Text reduced to its lower-case words, so that layout alone (the snapshot's flattened HTML against the
+    API's HTML, quotes, spacing) is not reported as a change of the call's text."""
+    return " ".join(_WORD.findall((text or "").lower()))
 
 
 def _apply(call: Call, rec: TopicRecord, *, source: str, fetched_at: dt.datetime, content: str) -> None:

@@ -37,7 +37,7 @@ def iter_json_objects(text: str, *, source: str) -> Iterator[tuple[int, dict[str
         try:
             obj, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{source}: malformed JSON after record {index} ({exc.msg} at character {exc.pos})",
+            raise InvalidInput(f"{source}: malformed JSON after record {index} ({exc.msg}; character {exc.pos})",
                                record=f"#{index + 1}") from exc
         if not isinstance(obj, dict):
             raise InvalidInput(f"{source}: expected a JSON object, got {type(obj).__name__}", record=f"#{index + 1}")
