@@ -194,8 +194,8 @@ def tasks_json(department: str = "", status: str = "", session: Session = Depend
 @router.get("/tasks", include_in_schema=False)
 def tasks_page(request: Request, department: str = "", status: str = "", imported: int | None = None,
                session: Session = Depends(get_session), today: dt.date = Depends(get_today),
-               tr: Translator = Depends(get_translator)) -> Response:
-    """The tasks list with filters and the import form."""
+               tr: Translator = Depends(get_translator), matcher: CallMatcher = Depends(matcher_dep)) -> Response:
+    """The tasks list with filters, how many calls fit each task, and the import form."""
     set_freshness(request, session, today)
     tasks, out = _list(session, department, status)
     return render(request, "tasks/list.html", tr=tr, block="results", nav="tasks", tasks=tasks, out=out,
