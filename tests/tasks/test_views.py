@@ -29,7 +29,7 @@ def test_list_shows_the_bundled_demo_tasks(app_client: Any) -> None:
     page = doc(app_client.get("/tasks?lang=da"))
     assert page.xpath("//h1")[0].text_content() == "Opgaver"
     assert len(page.xpath("//section[@id='results']//tbody/tr")) == out["total"]
-    assert page.xpath("//form[@action='/tasks/import']//input[@type='file']")
+    assert page.xpath("//form[@action='/tasks/import?lang=da']//input[@type='file']")  # the language is kept
 
 
 def test_list_filters_by_department_and_status(app_client: Any) -> None:

@@ -220,7 +220,8 @@ async def tasks_import(request: Request, file: UploadFile, session: Session = De
         return render(request, "tasks/list.html", tr=tr, nav="tasks", tasks=_tasks, out=out, department="",
                       status="", imported=None, statuses=service.STATUSES, departments=service.DEPARTMENTS,
                       import_error=str(exc), counts=service.match_counts(session=session), status_code=422)
-    return RedirectResponse(f"/tasks?imported={len(tasks)}", status_code=303)
+    lang = _lang_query(request).replace("?", "&")
+    return RedirectResponse(f"/tasks?imported={len(tasks)}{lang}", status_code=303)
 
 
 @router.post("/tasks/import.json", response_model=ImportOut)
@@ -255,6 +256,11 @@ def _form_page(request: Request, tr: Translator, *, task: Task | None, values: d
                   status_code=status_code)
 
 
+def _lang_query(request: Request) -> str:
+    lang = request.query_params.get("lang")
+    return f"?lang={lang}" if lang in ("da", "en") else ""
+
+
 async def _posted(request: Request) -> dict[str, str]:
     form = await request.form()
     return {k: str(form.get(k) or "") for k in service.FIELDS}
@@ -278,7 +284,7 @@ async def task_create(request: Request, session: Session = Depends(get_session),
         set_freshness(request, session, today)
         return _form_page(request, tr, task=None, values=values, errors=errors, status_code=422)
     task = service.create_task(session=session, task_in=task_in, source="form")
-    return RedirectResponse(f"/tasks/{task.id}", status_code=303)
+    return RedirectResponse(f"/tasks/{task.id}{_lang_query(request)}", status_code=303)
 
 
 @router.post("/tasks.json", response_model=TaskOut, status_code=201)
@@ -308,7 +314,7 @@ async def task_update(request: Request, task_id: int, session: Session = Depends
         set_freshness(request, session, today)
         return _form_page(request, tr, task=task, values=values, errors=errors, status_code=422)
     service.update_task(session=session, task_id=task_id, task_in=task_in)
-    return RedirectResponse(f"/tasks/{task_id}", status_code=303)
+    return RedirectResponse(f"/tasks/{task_id}{_lang_query(request)}", status_code=303)
 
 
 # --- a task and its matches -----------------------------------------------------------------------------------
@@ -363,7 +369,7 @@ def task_feedback(request: Request, task_id: int, topic_id: str = Form(...), ver
     if request.headers.get("HX-Request") == "true":
         task = service.get_task(session=session, task_id=task_id)
         return _task_page(request, session, task, matcher, today, tr, block="matches")
-    return RedirectResponse(f"/tasks/{task_id}#matches", status_code=303)
+    return RedirectResponse(f"/tasks/{task_id}{_lang_query(request)}#matches", status_code=303)
 
 
 @router.post("/tasks/{task_id}/feedback.json", response_model=FeedbackOut)
@@ -386,7 +392,7 @@ def task_feedback_undo(request: Request, task_id: int, feedback_id: int, session
     if request.headers.get("HX-Request") == "true":
         task = service.get_task(session=session, task_id=task_id)
         return _task_page(request, session, task, matcher, today, tr, block="matches")
-    return RedirectResponse(f"/tasks/{task_id}#matches", status_code=303)
+    return RedirectResponse(f"/tasks/{task_id}{_lang_query(request)}#matches", status_code=303)
 
 
 @router.get("/feedback.json", response_model=list[dict[str, Any]])
