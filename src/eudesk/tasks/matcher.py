@@ -179,17 +179,18 @@ class CallMatcher:
         key = corpus_key(session=session, today=today)
         if key == self.key:
             return False
-        try:
-            from eudesk.matching.index import Index  # noqa: F401  (the core may not be installed yet)
-            from eudesk.matching.precompute import topic_document
-        except ImportError as exc:
-            self.key = key
-            self.error = f"matching core not available: {exc}"
-            log.error(self.error)
-            return False
-
-        docs = [topic_document(_CallRecord(c)) for c in matchable_calls(session=session, today=today)]
-        with self._lock:
+        with self._lock:  # concurrent requests: one rebuilds, the others wait and then find the key current
+            if key == self.key:
+                return False
+            try:
+                from eudesk.matching.index import Index  # noqa: F401  (the core may not be installed yet)
+                from eudesk.matching.precompute import topic_document
+            except ImportError as exc:
+                self.key = key
+                self.error = f"matching core not available: {exc}"
+                log.error(self.error)
+                return False
+            docs = [topic_document(_CallRecord(c)) for c in matchable_calls(session=session, today=today)]
             self.key = key
             self._progress = (0, 0)
             self.error = ""
@@ -201,9 +202,9 @@ class CallMatcher:
                 self._build_semantic(docs, key)
                 return True
             self._semantic = False
-        self._thread = threading.Thread(target=self._build_both, args=(docs, key), name="eudesk-matcher",
-                                        daemon=True)
-        self._thread.start()
+            self._thread = threading.Thread(target=self._build_both, args=(docs, key), name="eudesk-matcher",
+                                            daemon=True)
+            self._thread.start()
         return True
 
     def _build_both(self, docs: list[Any], key: str) -> None:
