@@ -159,3 +159,10 @@ def test_knowledge_search_passages_and_similar_projects(small_db: Session) -> No
     in_dk = service.similar_projects(session=small_db, text="climate adaptation floods", country="DK")
     assert [h.project.title for h in in_dk] == ["Flood resilience"]  # type: ignore[attr-defined]
     assert "Flood resilience" not in [h.project.title for h in elsewhere]  # type: ignore[attr-defined]
+
+
+def test_composition_rule_by_type_of_action() -> None:
+    assert service.composition_rule("HORIZON-RIA")[1].startswith("Collaborative action")
+    assert service.composition_rule("HORIZON-IA")[1].startswith("Collaborative action")
+    assert service.composition_rule("HORIZON-CSA")[0] == 1
+    assert service.composition_rule("LIFE-SAP")[1].startswith("This type of action sets its own")

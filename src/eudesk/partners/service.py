@@ -484,8 +484,12 @@ def composition_rule(action_type: str) -> tuple[int, str]:
     if "CSA" in a or "COORDINATION AND SUPPORT" in a:
         return 1, ("Coordination and support action: one legal entity from a member state or associated country "
                    "may be enough (check the topic's conditions)")
-    return 3, ("Collaborative action (RIA/IA): at least three independent legal entities, each from a different EU "
-               "member state or associated country, at least one from a member state")
+    if not a or re.search(r"\b(RIA|IA)\b|RESEARCH AND INNOVATION|INNOVATION ACTION", a.replace("-", " ")):
+        return 3, ("Collaborative action (RIA/IA): at least three independent legal entities, each from a different "
+                   "EU member state or associated country, at least one from a member state")
+    # other programmes (LIFE, CERV, Interreg ...) set their own rules: apply the common default and say so
+    return 3, ("This type of action sets its own composition rule (read the call's conditions); shown against the "
+               "common default of three entities from three eligible countries, at least one from a member state")
 
 
 def suggest_consortium(*, suggestions: list[PartnerSuggestion], action_type: str = "",
