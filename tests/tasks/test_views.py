@@ -86,7 +86,8 @@ def test_list_shows_how_many_calls_fit(app_client: Any) -> None:
 def test_not_relevant_disappears_and_undo_brings_it_back(app_client: Any) -> None:
     task_id = create(app_client, title="Feedback")
     first = app_client.get(f"/tasks/{task_id}.json").json()["matches"][0]["topic_id"]
-    r = app_client.post(f"/tasks/{task_id}/feedback", data={"topic_id": first, "verdict": "not_relevant"},
+    r = app_client.post(f"/tasks/{task_id}/feedback", data={"topic_id": first, "verdict": "not_relevant",
+                                                             "note": "kun forskning", "who": "MJ"},
                         headers={"HX-Request": "true"})
     assert r.status_code == 200 and r.text.lstrip().startswith('<section id="matches"')
     assert not doc(r).xpath(f"//article[@data-topic='{first}']")
@@ -94,6 +95,9 @@ def test_not_relevant_disappears_and_undo_brings_it_back(app_client: Any) -> Non
     assert first in out["hidden"] and first not in [m["topic_id"] for m in out["matches"]]
     fb = out["feedback"][0]
     assert fb["verdict"] == "not_relevant" and fb["undone_at"] is None
+    assert (fb["note"], fb["who"]) == ("kun forskning", "MJ")
+    assert "kun forskning" in doc(app_client.get(f"/tasks/{task_id}")).xpath("//ul[@id='feedback-history']")[0] \
+        .text_content()
     r = app_client.post(f"/tasks/{task_id}/feedback/{fb['id']}/undo", follow_redirects=False)
     assert r.status_code == 303
     out = app_client.get(f"/tasks/{task_id}.json").json()
