@@ -407,9 +407,9 @@ def search_calls(
     """Calls matching the filter, one page, with facet counts (each facet counted under the other filters)."""
     flt.validate()
     per_page = max(1, min(per_page, 200))
-    page = max(1, page)
     stmt = _base(flt, today)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page = max(1, min(page, -(-total // per_page)))  # a page past the last shows the last
     items = list(session.scalars(_order(stmt, sort).limit(per_page).offset((page - 1) * per_page)).unique())
     return CallPage(items=items, total=total, page=page, per_page=per_page, facets=facets(session=session, flt=flt,
                                                                                                today=today))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 import ftfy
 from inscriptis import get_text
@@ -27,7 +28,13 @@ def fix_text(value: str | None) -> str:
     if not value:
         return ""
     # ftfy is slow on long texts: hand it only the suspicious runs (with a little context), not the whole text.
-    return _MOJIBAKE_RUN.sub(lambda m: ftfy.fix_text(m.group(0)), value)
+    return _MOJIBAKE_RUN.sub(lambda m: _fix_run(m.group(0)), value)
+
+
+@lru_cache(maxsize=4096)
+def _fix_run(run: str) -> str:
+    # The same few runs ('â€™', 'Ã©', ...) recur thousands of times in a snapshot: repair each once.
+    return ftfy.fix_text(run)
 
 
 def looks_like_html(value: str) -> bool:
