@@ -138,19 +138,19 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
     full = time_calls(lambda: one(index, False), repeat)
     only = time_calls(lambda: one(index, True), repeat)
     perf: dict[str, Any] = {
-        "corpus_docs": len(docs), "corpus_passages": index.n_passages, "build_s": build_s,
+        "corpus_docs": len(docs), "corpus_passages": index.n_embedded, "build_s": build_s,
         "build_docs_per_s": len(docs) / build_s if build_s else 0.0,
         "latency_ms": {"p50": percentile(full, 50), "p95": percentile(full, 95),
                        "search_only_p50": percentile(only, 50), "search_only_p95": percentile(only, 95)},
     }
     if not quick:
-        big_docs = replicated(docs, SCALED_PASSAGES, index.n_passages / len(docs))
+        big_docs = replicated(docs, SCALED_PASSAGES, index.n_embedded / len(docs))
         t0 = time.perf_counter()
         big = Index.build(big_docs, embedder, cache)
         big_s = time.perf_counter() - t0
         full = time_calls(lambda: one(big, False), repeat)
         only = time_calls(lambda: one(big, True), repeat)
-        perf["scaled"] = {"docs": len(big_docs), "passages": big.n_passages, "build_s": big_s,
+        perf["scaled"] = {"docs": len(big_docs), "passages": big.n_embedded, "build_s": big_s,
                           "build_docs_per_s": len(big_docs) / big_s,
                           "latency_ms": {"p50": percentile(full, 50), "p95": percentile(full, 95),
                                          "search_only_p50": percentile(only, 50),

@@ -148,3 +148,15 @@ def test_duplicate_ids_rejected() -> None:
 def test_empty_index_abstains() -> None:
     res = Index.build([], FakeEmbedder()).search("anything")
     assert res.abstained and res.matches == []
+
+
+def test_only_the_head_of_a_long_text_is_embedded_but_the_tail_is_searchable() -> None:
+    head = " ".join(f"Paragraph {i} is about harbour logistics and cranes." for i in range(60))
+    tail = "\n\nFinally the call also covers sourdough bakeries."
+    docs = [Document("LONG", "Harbour logistics", head + tail), *DOCS[2:6]]
+    emb = CountingEmbedder()
+    idx = Index.build(docs, emb)
+    long_passages = [p for p in idx.passages if p.doc_id == "LONG"]
+    assert any(not p.embed for p in long_passages)
+    assert emb.embedded == sum(1 for p in idx.passages if p.embed) == idx.n_embedded < idx.n_passages
+    assert idx.search("sourdough bakeries").matches[0].doc_id == "LONG"

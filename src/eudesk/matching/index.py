@@ -147,9 +147,12 @@ class Index:
             titles_by_key[k].add(self.docs[self.row_of[p.doc_id]].title)
         self.boilerplate = np.array([len(titles_by_key[k]) >= BOILERPLATE_DOCS for k in keys], dtype=bool)
         # Only passages that can score are kept as vectors: boilerplate is never compared with a query.
-        self.s_rows = np.flatnonzero(~self.boilerplate) if len(keys) else np.zeros(0, dtype=np.int64)
+        embedded = np.array([p.embed for p in passages], dtype=bool)
+        self.s_rows = np.flatnonzero(~self.boilerplate & embedded) if len(keys) else np.zeros(0, dtype=np.int64)
+        # vectors holds one row per embedded passage, in passage order
         vectors = np.asarray(vectors, dtype=np.float32)
-        self.matrix = np.ascontiguousarray(vectors[self.s_rows]) if len(self.s_rows) else \
+        at = np.searchsorted(np.flatnonzero(embedded), self.s_rows)
+        self.matrix = np.ascontiguousarray(vectors[at]) if len(self.s_rows) else \
             np.zeros((0, embedder.dim), dtype=np.float32)
         s_doc = p_doc[self.s_rows]  # passages come document by document: per-document maxima are one reduceat
         self.s_start = np.searchsorted(s_doc, np.arange(len(self.docs) + 1))
@@ -167,29 +170,38 @@ class Index:
                 u = uniq_row[k] = len(uniq_terms)
                 stems = analyse(p.text, "en")
                 ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in (*stems, *bigrams(stems))),
-                                  dtype=np.int64)
+                                  dtype=np.int32)
                 uniq_tokens.append(ids)
                 uniq_terms.append(np.unique(ids))
             self.p_uniq[i] = u
         self.vocab = vocab
         self.u_indptr = np.concatenate([[0], np.cumsum([len(t) for t in uniq_terms])]).astype(np.int64)
-        self.u_terms = np.concatenate(uniq_terms) if uniq_terms else np.zeros(0, dtype=np.int64)
-        doc_rows: list[np.ndarray] = []
-        term_ids: list[np.ndarray] = []
+        self.u_terms = np.concatenate(uniq_terms) if uniq_terms else np.zeros(0, dtype=np.int32)
+        # Per document: term frequencies over its non-boilerplate passages (the title counts twice: a title names
+        # what the document is about), built document by document to keep memory proportional to unique pairs.
+        per_doc: list[list[np.ndarray]] = [[] for _ in self.docs]
         for i, p in enumerate(passages):
-            if self.boilerplate[i]:
+            if not self.boilerplate[i]:
+                toks = uniq_tokens[self.p_uniq[i]]
+                per_doc[p_doc[i]].extend([toks, toks] if p.source == "title" else [toks])
+        rows_l, terms_l, tfs_l = [], [], []
+        lengths = np.zeros(len(self.docs), dtype=np.int64)
+        for row, parts in enumerate(per_doc):
+            if not parts:
                 continue
-            toks = uniq_tokens[self.p_uniq[i]]
-            # the title passage counts twice: a title names what the document is about
-            times = 2 if p.source == "title" else 1
-            for _ in range(times):
-                term_ids.append(toks)
-                doc_rows.append(np.full(len(toks), p_doc[i], dtype=np.int64))
-        self.bm25 = BM25.from_arrays(
+            toks = np.concatenate(parts)
+            t, c = np.unique(toks, return_counts=True)
+            lengths[row] = len(toks)
+            rows_l.append(np.full(len(t), row, dtype=np.int32))
+            terms_l.append(t.astype(np.int32))
+            tfs_l.append(c.astype(np.int32))
+        empty = np.zeros(0, dtype=np.int32)
+        self.bm25 = BM25.from_counts(
             vocab,
-            np.concatenate(doc_rows) if doc_rows else np.zeros(0, dtype=np.int64),
-            np.concatenate(term_ids) if term_ids else np.zeros(0, dtype=np.int64),
-            len(self.docs),
+            np.concatenate(rows_l) if rows_l else empty,
+            np.concatenate(terms_l) if terms_l else empty,
+            np.concatenate(tfs_l) if tfs_l else empty,
+            lengths,
         )
 
     # -- building -----------------------------------------------------------------------------------------
@@ -201,7 +213,8 @@ class Index:
         cache = cache if cache is not None else VectorCache()
         passages = [p for d in docs for p in split_document(d)]
         texts = [p.text for p in passages]
-        vectors = cache.embed_passages(embedder, texts, batch=batch, progress=progress)
+        vectors = cache.embed_passages(embedder, [p.text for p in passages if p.embed], batch=batch,
+                                       progress=progress)
         keys = [text_key(embedder.name, "passage", t) for t in texts]
         return cls(docs, passages, vectors, keys, embedder, cache, time.perf_counter() - t0)
 
@@ -225,8 +238,13 @@ class Index:
 
     @property
     def n_passages(self) -> int:
-        """Number of indexed passages."""
+        """Number of indexed passages (lexical index)."""
         return len(self.passages)
+
+    @property
+    def n_embedded(self) -> int:
+        """Number of embedded passages (the first ~200 words of each document's text, and its title)."""
+        return sum(1 for p in self.passages if p.embed)
 
     # -- searching ----------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filter_ids: Iterable[str] | None = None, *,

@@ -30,26 +30,40 @@ class BM25:
                           n_docs, k1, b)
         return self
 
+    @classmethod
+    def from_counts(cls, vocab: dict[str, int], doc_rows: np.ndarray, term_ids: np.ndarray, tf: np.ndarray,
+                    lengths: np.ndarray, *, k1: float = 1.2, b: float = 0.75) -> BM25:
+        """An index from unique (document row, term id, term frequency) triples and document lengths."""
+        self = cls.__new__(cls)
+        self._init_counts(vocab, doc_rows, term_ids, tf, lengths, k1, b)
+        return self
+
     def _init_arrays(self, vocab: dict[str, int], doc_rows: np.ndarray, term_ids: np.ndarray, n_docs: int,
                      k1: float, b: float) -> None:
-        self.k1, self.b = k1, b
-        self.n_docs = n_docs
-        self.vocab = vocab
-        n_terms = len(vocab)
-        lengths = np.bincount(doc_rows, minlength=n_docs).astype(np.float32)
-        avg = float(lengths.mean()) if n_docs and lengths.mean() > 0 else 1.0
-        # (term, doc) pairs with their counts, ordered by term then doc: a CSR matrix of term frequencies
+        lengths = np.bincount(doc_rows, minlength=n_docs)
         pair = term_ids * max(n_docs, 1) + doc_rows
         uniq, tf = np.unique(pair, return_counts=True)
-        t_of = uniq // max(n_docs, 1)
-        rows = (uniq % max(n_docs, 1)).astype(np.int32)
+        self._init_counts(vocab, uniq % max(n_docs, 1), uniq // max(n_docs, 1), tf, lengths, k1, b)
+
+    def _init_counts(self, vocab: dict[str, int], doc_rows: np.ndarray, term_ids: np.ndarray, tf: np.ndarray,
+                     lengths: np.ndarray, k1: float, b: float) -> None:
+        self.k1, self.b = k1, b
+        self.vocab = vocab
+        n_docs = self.n_docs = len(lengths)
+        n_terms = len(vocab)
+        lengths = np.asarray(lengths, dtype=np.float32)
+        avg = float(lengths.mean()) if n_docs and lengths.mean() > 0 else 1.0
+        # CSR by term: postings of a term are contiguous, rows ascending within a term
+        order = np.lexsort((doc_rows, term_ids))
+        t_of = np.asarray(term_ids)[order]
+        rows = np.asarray(doc_rows)[order].astype(np.int32)
+        tfs = np.asarray(tf, dtype=np.float32)[order]
         df = np.bincount(t_of, minlength=n_terms)
         self.indptr = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
         self.idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        tf = tf.astype(np.float32)
         norm = k1 * (1.0 - b + b * lengths[rows] / avg)
         self.rows = rows
-        self.weights = (self.idf[t_of] * tf * (k1 + 1.0) / (tf + norm)).astype(np.float32)
+        self.weights = (self.idf[t_of] * tfs * (k1 + 1.0) / (tfs + norm)).astype(np.float32)
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(rows, BM25 weights) of one term; empty arrays for an unknown term."""

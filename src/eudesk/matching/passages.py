@@ -15,6 +15,9 @@ MAX_WORDS = 180
 MIN_WORDS = 25
 # A body longer than this is cut: call texts put the topic's own outcome and scope first, then destination-wide text.
 MAX_BODY_WORDS = 1500
+# Only the first ~200 words (title, expected outcome, start of the scope) are embedded: they carry what the topic is
+# about, and embedding is the expensive part (a few passages/s on 2 busy cores). The rest is indexed lexically.
+DENSE_BODY_WORDS = 200
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9\"'(\[])")
 _WORD = re.compile(r"\S+")
@@ -39,6 +42,7 @@ class Passage:
     source: str  # "title" or "text"
     start: int
     end: int
+    embed: bool = True  # False: indexed lexically only
 
 
 def _units(block: str, offset: int) -> list[tuple[int, int]]:
@@ -118,9 +122,19 @@ def title_text(doc: Document) -> str:
     return f"{doc.title}. {keywords}" if keywords else doc.title
 
 
-def split_document(doc: Document, *, max_body_words: int = MAX_BODY_WORDS) -> list[Passage]:
-    """A document's passages: first its title (with keywords), then chunks of its text."""
+def split_document(doc: Document, *, max_body_words: int = MAX_BODY_WORDS,
+                   dense_body_words: int = DENSE_BODY_WORDS) -> list[Passage]:
+    """A document's passages: its title (with keywords), then chunks of its text; chunks starting after the first
+    dense_body_words words are marked embed=False."""
     out = [Passage(doc.id, title_text(doc), "title", 0, len(doc.title))]
+    before = 0
     for s, e in split_text(doc.text, max_body_words=max_body_words):
-        out.append(Passage(doc.id, doc.text[s:e], "text", s, e))
+        text = doc.text[s:e]
+        out.append(Passage(doc.id, text, "text", s, e, before < dense_body_words))
+        before += len(text.split())
     return out
+
+
+def embedded_texts(docs: list[Document]) -> list[str]:
+    """The distinct passage texts of documents that are embedded, in document order."""
+    return list(dict.fromkeys(p.text for d in docs for p in split_document(d) if p.embed))

@@ -11,7 +11,7 @@ import numpy as np
 
 from eudesk.matching.cache import KEY_BYTES, VectorCache, text_key
 from eudesk.matching.embedder import Embedder
-from eudesk.matching.passages import Document, split_document
+from eudesk.matching.passages import Document, embedded_texts
 
 FORMAT = "eudesk-passage-vectors/1"
 BUNDLED_VECTORS = "bundled_calls.npz"
@@ -21,7 +21,7 @@ def export_vectors(path: str | os.PathLike[str], docs: Sequence[Document], embed
                    cache: VectorCache | None = None, progress: Callable[[int, int], None] | None = None) -> int:
     """Embed (through the cache) every distinct passage of docs and write keys + float16 vectors; returns the count."""
     cache = cache if cache is not None else VectorCache()
-    texts = list(dict.fromkeys(p.text for d in docs for p in split_document(d)))
+    texts = embedded_texts(list(docs))
     vectors = cache.embed_passages(embedder, texts, progress=progress)
     keys = [text_key(embedder.name, "passage", t) for t in texts]
     out = Path(path)
