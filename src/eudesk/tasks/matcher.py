@@ -280,7 +280,14 @@ class CallMatcher:
         semantic = self._semantic
         if index is None:  # still being built: say so rather than "no good match"
             return Result([], True, "", float("inf"), False, preparing=True)
-        res = index.search(text[:MAX_QUERY_CHARS], k=k)
+        text = text[:MAX_QUERY_CHARS]
+        if semantic:
+            from eudesk.matching.cache import cached_query
+
+            # a task's text is embedded once: re-matching after every calls change then costs no model time
+            res = index.search(text, k=k, query_vector=cached_query(index.cache, index.embedder, text))
+        else:
+            res = index.search(text, k=k)
         hits = [
             Hit(
                 topic_id=m.doc_id, score=float(m.score), good=bool(m.good),
