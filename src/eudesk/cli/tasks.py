@@ -115,6 +115,7 @@ def rematch(
     with db_session(settings) as session:
         matcher.refresh(session=session, today=today)
         n = service.rematch_all(session=session, matcher=matcher, today=today, force=force)
+    matcher.flush()
     console.print(f"Re-matched {n} tasks.")
 
 

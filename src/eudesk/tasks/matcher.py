@@ -267,6 +267,13 @@ class CallMatcher:
         if self.progress_callback is not None:
             self.progress_callback(done, total)
 
+    def flush(self) -> None:
+        """Write query vectors embedded since the last flush to the on-disk cache (no-op for in-memory caches)."""
+        index = self._index
+        cache = getattr(index, "cache", None)
+        if self._semantic and cache is not None:
+            cache.flush()
+
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the background build (tests, CLI); True when the semantic index is ready."""
         if self._thread is not None:

@@ -58,6 +58,7 @@ def _start_matching(app: FastAPI) -> None:
     def rematch(m: CallMatcher) -> None:
         with sm.begin() as session:
             service.rematch_all(session=session, matcher=m, today=today_for(settings.today))
+        m.flush()
 
     if not matcher.background:
         return  # an instant embedder (tests): the index is built on first use, tasks re-match when viewed
