@@ -22,7 +22,7 @@ class OnnxE5Embedder:
 
     dim: int
 
-    def __init__(self, onnx_path: str | os.PathLike[str], weights: E5Weights, *, name: str,
+    def __init__(self, onnx_model: str | os.PathLike[str] | bytes, weights: E5Weights, *, name: str,
                  threads: int | None = None) -> None:
         import onnxruntime as ort
 
@@ -46,7 +46,8 @@ class OnnxE5Embedder:
         # no busy-waiting between runs: the web app and other work share few cores
         so.add_session_config_entry("session.intra_op.allow_spinning", "0")
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session: Any = ort.InferenceSession(str(onnx_path), so, providers=["CPUExecutionProvider"])
+        self._session: Any = ort.InferenceSession(
+            onnx_model if isinstance(onnx_model, bytes) else str(onnx_model), so, providers=["CPUExecutionProvider"])
         self._lock = threading.Lock()  # one run at a time: both cores go to it, no oversubscription
 
     def _word_vectors(self, ids: np.ndarray) -> np.ndarray:
@@ -59,6 +60,10 @@ class OnnxE5Embedder:
 
     def _run(self, windows: list[list[int]]) -> np.ndarray:
         """Mean hidden state of each window (all lengths <= 512) -> [n, H]."""
+        return self.run_outputs(windows, ["mean"])[0]
+
+    def run_outputs(self, windows: list[list[int]], outputs: list[str]) -> list[np.ndarray]:
+        """The named graph outputs for a batch of token windows (each <s> ... </s>, at most 512 long)."""
         L = max(len(w) for w in windows)
         B = len(windows)
         ids = np.full((B, L), self.tokenizer.pad, dtype=np.int64)
@@ -69,8 +74,8 @@ class OnnxE5Embedder:
         emb = self._word_vectors(ids.reshape(-1)).reshape(B, L, self.dim)
         emb += self._pos[:L]
         with self._lock:
-            out = self._session.run(["mean"], {"emb": emb, "mask": mask})[0]
-        return np.asarray(out, dtype=np.float32)
+            out = self._session.run(outputs, {"emb": emb, "mask": mask})
+        return [np.asarray(o, dtype=np.float32) for o in out]
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         windows: list[list[int]] = []
