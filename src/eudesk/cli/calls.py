@@ -129,3 +129,5 @@ def sync(
     skipped = [f"{n} {label.format('' if n == 1 else 's')}" for n, label in counts if n]
     if skipped:
         console.print("Also: " + ", ".join(skipped) + ".")
+    if summary.new or summary.changed or summary.disappeared:
+        console.print("Tasks are re-matched when the web app next shows them; `eudesk tasks rematch` does it now.")
