@@ -101,11 +101,16 @@ def city_of_municipality(name: str) -> str:
     return stripped.strip().title() if stripped != name.strip() else ""
 
 
+def core_city(city: str) -> str:
+    """A city's name without a postal district ('Odense C' -> 'Odense', 'Aalborg Øst' stays)."""
+    return re.sub(r"\s+\d+$|\s+[A-ZÆØÅ]$", "", city.strip())
+
+
 def population(country: str, city: str) -> int | None:
     """The city's population according to GeoNames, or None when GeoNames has no city of that name there."""
     if not city:
         return None
     country = _ISO.get(country.upper(), country.upper())
-    city = re.sub(r"\s+\d+$|\s+[A-ZÆØÅ]$", "", city.strip())  # 'Odense C', 'Aalborg Øst' keep their core
+    city = core_city(city)
     found = _populations().get((country, city.casefold()))
     return found or None

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from eudesk.partners import service
+from eudesk.partners import geo, service
 from eudesk.partners.export import shortlist_xlsx
 from eudesk.partners.models import Organisation
 from eudesk.partners.schemas import (
@@ -140,7 +140,8 @@ def _org_page(request: Request, tr: Translator, session: Session, org_id: int, *
                 names[i] = service.get_organisation(session=session, org_id=i).name
     return render(request, "partners/organisation.html", tr=tr, nav="partners", p=p, o=p.organisation,
                   values=values, error=error, names=names, types=TYPE_LABELS,
-                  city_url=f"/cities/{p.organisation.country}/{p.organisation.city}" if p.organisation.city else "",
+                  city_url=f"/cities/{p.organisation.country}/{geo.core_city(p.organisation.city)}"
+                  if p.organisation.city else "",
                   status_code=status_code)
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from eudesk.core.errors import InvalidInput
+from eudesk.partners import geo
 from eudesk.partners import service as partners
 from eudesk.projects import service
 from eudesk.projects.models import Project
@@ -128,7 +129,7 @@ def _project_page(request: Request, tr: Translator, session: Session, project_id
     similar = [h for h in partners.similar_projects(session=session, text=f"{p.title}\n{p.objective[:1500]}", k=6)
                if h.project.id != p.id][:5]  # type: ignore[attr-defined]
     return render(request, "projects/detail.html", tr=tr, nav="projects", p=p, notes=notes, values=values,
-                  error=error, similar=similar, status_code=status_code)
+                  error=error, similar=similar, core_city=geo.core_city, status_code=status_code)
 
 
 @router.get("/projects/{project_id}", include_in_schema=False)
