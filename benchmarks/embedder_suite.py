@@ -117,7 +117,7 @@ def run(cases_files: list[str], json_out: str | None, quick: bool) -> int:
         cases_files = ["/work/shared/bench/embedder_texts.jsonl"]
     texts = load_texts(cases_files, quick)
     n = sum(len(v) for v in texts.values())
-    _log(f"{n} texts: " + ", ".join(f"{len(v)} {k}s" for k, v in texts.items()) + (" (quick)" if quick else ""))
+    _log(f"{n} texts: " + ", ".join(f"{len(v)} {k.replace('y', 'ie')}s" for k, v in texts.items()) + (" (quick)" if quick else ""))
     with tempfile.TemporaryDirectory(prefix="eudesk-embedder-bench-") as tmp:
         texts_path = os.path.join(tmp, "texts.json")
         Path(texts_path).write_text(json.dumps(texts), encoding="utf-8")

