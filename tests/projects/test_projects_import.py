@@ -82,3 +82,15 @@ def test_load_bundled_fills_an_empty_database_once(session: Session) -> None:
     assert len(odense) == 1 and odense[0].cordis_id  # the Danish free-text record was merged into CORDIS'
     assert odense[0].population and "GeoNames" in odense[0].population_source
     assert odense[0].nuts_code.startswith("DK03")
+
+
+def test_long_values_are_cut_to_their_column(session: Session, tmp_path: Path) -> None:
+    # PostgreSQL refuses values longer than the column (SQLite would silently store them)
+    long_short = "S" * 300
+    f = tmp_path / "o.csv"
+    f.write_text(ORG_HEADER + f"\n4001,{'A' * 200},900000021,Org,{long_short},PUB,1,X,DK,,1,coordinator,\n")
+    service.import_files(session=session, paths=[f])
+    org = session.scalar(select(Organisation).where(Organisation.cordis_id == "900000021"))
+    proj = session.scalar(select(Project).where(Project.external_id == "4001"))
+    assert org is not None and len(org.short_name) == 120 and org.short_name.endswith("…")
+    assert proj is not None and len(proj.acronym) == 120

@@ -103,8 +103,13 @@ class OrganisationResolver:
         cols = [c.key for c in Organisation.__table__.columns if c.key != "id"]
         for org in self.pending:
             enrich(org)
-        rows = [{c: getattr(org, c) for c in cols} for org in self.pending]
+        from eudesk.projects.sources.common import clamp
+
         table = Organisation.__table__
+        rows = [clamp(table, {c: getattr(org, c) for c in cols}) for org in self.pending]
+        for org, row in zip(self.pending, rows, strict=True):
+            for c, v in row.items():
+                setattr(org, c, v)
         ids = [r[0] for r in self.session.execute(
             insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)]
         for org, new_id in zip(self.pending, ids, strict=True):
@@ -120,6 +125,7 @@ class OrganisationResolver:
         nuts = getattr(p, "nuts_code", "") or ""
         if nuts and not org.nuts_code:
             org.nuts_code, org.nuts_source = nuts[:8], "CORDIS nutsCode"
+        org.activity_type = org.activity_type[:8]
 
 
 def enrich(org: Organisation) -> None:
@@ -133,9 +139,9 @@ def enrich(org: Organisation) -> None:
         pop = geo.population(org.country, city)
         if pop:
             org.population = pop
-            org.population_source = f"{geo.POPULATION_SOURCE}: {city}"
+            org.population_source = f"{geo.POPULATION_SOURCE}: {city}"[:200]
             if not org.city:
-                org.city = city
+                org.city = city[:120]
 
 
 def get_organisation(*, session: Session, org_id: int) -> Organisation:
@@ -251,7 +257,8 @@ def add_note(*, session: Session, target_kind: str, target_key: str, text: str, 
         raise InvalidInput(f"a note is at most {NOTE_MAX} characters", field="text")
     if len(author) > 120:
         raise InvalidInput("the name is at most 120 characters", field="author")
-    note = Note(target_kind=target_kind, target_key=target_key, text=text, author=author.strip(), created_at=utcnow())
+    note = Note(target_kind=target_kind, target_key=target_key[:200], text=text, author=author.strip(),
+                created_at=utcnow())
     session.add(note)
     session.flush()
     return note

@@ -20,7 +20,7 @@ from eudesk.partners.models import Organisation
 from eudesk.projects.models import Participation, Project, ProjectSource
 from eudesk.projects.schemas import ProjectRecord
 from eudesk.projects.sources import cordis, dk_structural
-from eudesk.projects.sources.common import csv_rows, read_text, suffix
+from eudesk.projects.sources.common import clamp, csv_rows, read_text, suffix
 
 Progress = Callable[[int, int], None]
 _FIELDS = ("acronym", "title", "objective", "language", "programme", "topic_code", "topic_title", "funding_scheme",
@@ -112,9 +112,10 @@ def import_records(*, session: Session, records: Iterable[ProjectRecord], source
     # New projects and their participations go in with bulk inserts; changed ones through the ORM (rare).
     fresh = [(rec, h, orgs) for rec, proj, h, orgs in todo if proj is None]
     if fresh:
-        rows = [{**{f: getattr(rec, f) for f in _FIELDS}, "source": source, "external_id": rec.external_id,
-                 "content_hash": h, "imported_at": now} for rec, h, _orgs in fresh]
         table = Project.__table__
+        rows = [clamp(table, {**{f: getattr(rec, f) for f in _FIELDS}, "source": source,
+                              "external_id": rec.external_id, "content_hash": h, "imported_at": now})
+                for rec, h, _orgs in fresh]
         ids = [r[0] for r in session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
                                              rows)]
         part_rows = []
@@ -124,8 +125,9 @@ def import_records(*, session: Session, records: Iterable[ProjectRecord], source
                 if org.id in seen:
                     continue  # the same organisation named twice in one project
                 seen.add(org.id)
-                part_rows.append({"project_id": pid, "organisation_id": org.id, "role": p.role, "order": p.order,
-                                  "eu_contribution": p.eu_contribution, "name_as_given": p.name})
+                part_rows.append(clamp(Participation.__table__, {
+                    "project_id": pid, "organisation_id": org.id, "role": p.role, "order": p.order,
+                    "eu_contribution": p.eu_contribution, "name_as_given": p.name}))
         if part_rows:
             session.execute(insert(Participation.__table__), part_rows)
         summary.projects_new += len(fresh)
@@ -134,8 +136,8 @@ def import_records(*, session: Session, records: Iterable[ProjectRecord], source
         if proj is None:
             continue
         summary.projects_changed += 1
-        for f in _FIELDS:
-            setattr(proj, f, getattr(rec, f))
+        for f, v in clamp(Project.__table__, {f: getattr(rec, f) for f in _FIELDS}).items():
+            setattr(proj, f, v)
         proj.content_hash, proj.imported_at = h, now
         by_org = {part.organisation_id: part for part in proj.participations}
         wanted: dict[int, Participation] = {}
@@ -147,7 +149,7 @@ def import_records(*, session: Session, records: Iterable[ProjectRecord], source
                 part = Participation(organisation_id=org.id, name_as_given=p.name)
                 proj.participations.append(part)
                 summary.participations_new += 1
-            part.role, part.order, part.eu_contribution = p.role, p.order, p.eu_contribution
+            part.role, part.order, part.eu_contribution = p.role[:32], p.order, p.eu_contribution
             wanted[org.id] = part
         for part in list(proj.participations):
             if part.organisation_id not in wanted:

@@ -114,3 +114,14 @@ def repair_danish(text: str) -> str:
     # the rest come in pairs around words: lost quotation marks
     text = re.sub(r"¿([^¿\n]{1,200}?)¿", r"“\1”", text)
     return text.replace("¿", "–")
+
+
+def clamp(table: object, row: dict[str, object]) -> dict[str, object]:
+    """The row with strings cut to their column's length (PostgreSQL refuses longer values; SQLite would not say)."""
+    cols = table.columns  # type: ignore[attr-defined]
+    for key, value in row.items():
+        if isinstance(value, str) and key in cols:
+            length = getattr(cols[key].type, "length", None)
+            if length and len(value) > length:
+                row[key] = value[: length - 1] + "…"
+    return row
