@@ -32,7 +32,7 @@ def test_horizon_europe_semicolon_csv_with_decimal_comma(tmp_path: Path) -> None
     topics = tmp_path / "topics.csv"
     topics.write_text("projectID;topic;title\n101056789;HORIZON-MISS-2021-CIT-02-01;Smart cities pilots\n")
     [rec] = read_cordis([orgs, topics])
-    assert rec.programme == "HORIZON"  # grant numbers from 101000000 are Horizon Europe
+    assert rec.programme == "HORIZON"  # from the topic code
     assert rec.topic_code == "HORIZON-MISS-2021-CIT-02-01" and rec.topic_title == "Smart cities pilots"
     coord = next(p for p in rec.participants if p.name == "Odense Kommune")
     assert coord.role == "coordinator" and coord.cordis_id == "999888777" and coord.eu_contribution == 1234.5
@@ -130,3 +130,13 @@ def test_guess_type_and_amounts() -> None:
     assert parse_amount("15.414.794", path=Path("x"), line=1, fld="f", dot_thousands=True) == 15414794.0
     assert parse_amount("771225,1", path=Path("x"), line=1, fld="f") == 771225.1
     assert parse_amount("1.732084396E7", path=Path("x"), line=1, fld="f") == 17320843.96
+
+
+def test_programme_from_topic_code() -> None:
+    from eudesk.projects.sources.cordis import programme_of_topic
+
+    assert programme_of_topic("HORIZON-CL5-2021-D4-01") == "HORIZON"
+    assert programme_of_topic("MG-3-6-2020") == "H2020"  # a late H2020 grant numbered 101...
+    assert programme_of_topic("ERC-2021-STG") == "HORIZON"
+    assert programme_of_topic("SwafS-09-2018-2019-2020") == "H2020"
+    assert programme_of_topic("") == ""

@@ -7,6 +7,7 @@ numbers may use a decimal comma. Files are recognised by their columns, so one i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,22 @@ SOURCE = "cordis"
 ATTRIBUTION = "© European Union, CORDIS, CC BY 4.0"
 ACTIVITY_TYPES = {"PUB", "HES", "REC", "PRC", "OTH"}
 ROLES = {"coordinator", "participant", "partner", "thirdparty", "associatedpartner", "internationalpartner"}
-# Horizon Europe grant numbers start at 101000000; H2020 ones are below (used when no project file says).
-_HE_FIRST_ID = 101_000_000
+_YEAR = re.compile(r"(?:^|-)(20\d\d)(?:-|$)")
+
+
+def programme_of_topic(code: str) -> str:
+    """The framework programme a topic code belongs to when no project file says: Horizon Europe topics start with
+    HORIZON- or carry a year from 2021; older years are Horizon 2020; '' when the code says neither. (Grant numbers
+    do not tell: late Horizon 2020 grants also have numbers from 101000000.)"""
+    code = code.strip().upper()
+    if not code:
+        return ""
+    if code.startswith("HORIZON"):
+        return "HORIZON"
+    years = [int(y) for y in _YEAR.findall(code)]
+    if years:
+        return "HORIZON" if min(years) >= 2021 else "H2020"
+    return "H2020" if code.startswith("H2020") else ""
 
 
 def _kind(columns: Iterable[str]) -> str:
@@ -93,7 +108,7 @@ def read_cordis(paths: Iterable[Path], *, topic_projects_only: bool = True) -> l
             rec.topic_code, rec.topic_title = code, title
     for rec in projects.values():
         if not rec.programme:
-            rec.programme = "HORIZON" if int(rec.external_id) >= _HE_FIRST_ID else "H2020"
+            rec.programme = programme_of_topic(rec.topic_code)
         if not rec.title:
             rec.title = rec.acronym or rec.external_id
         rec.participants.sort(key=lambda p: (p.order or 10_000, p.name))
