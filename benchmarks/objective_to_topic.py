@@ -144,7 +144,7 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
                        "search_only_p50": percentile(only, 50), "search_only_p95": percentile(only, 95)},
     }
     if not quick:
-        big_docs = replicated(docs, SCALED_PASSAGES, index.n_embedded / len(docs))
+        big_docs = replicated(docs, SCALED_PASSAGES, index.n_passages / len(docs))
         t0 = time.perf_counter()
         big = Index.build(big_docs, embedder, cache)
         big_s = time.perf_counter() - t0
