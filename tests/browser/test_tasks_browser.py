@@ -1,61 +1,26 @@
-"""In a real browser: create a task in Danish, see the calls that fit, mark one not relevant and see it go."""
+"""In a real browser: create a task in Danish, see the calls that fit, mark one not relevant and see it go.
+
+Uses the shared fixtures of tests/browser/conftest.py: one Playwright (sync API) per test process, so this test
+can run in the same worker as the other browser tests.
+"""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
+def test_create_task_see_matches_and_dismiss_one(live_server: str, chromium_browser: Any) -> None:
+    from playwright.sync_api import expect
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served by uvicorn in a thread on a free port (bundled data, fake embedder, fixed today)."""
-    import uvicorn
-
-    from eudesk.config import Settings
-    from eudesk.web.app import create_app
-
-    tmp: Path = tmp_path_factory.mktemp("browser-tasks")
-    settings = Settings(data_dir=tmp, today="2026-08-12", embedder="fake", load_bundled_data=True)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start")
-        time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-def test_create_task_see_matches_and_dismiss_one(base_url: str) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import expect, sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(locale="da-DK")
-        page.goto(f"{base_url}/tasks/new?lang=da")
+    context = chromium_browser.new_context(locale="da-DK")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/tasks/new?lang=da")
         page.fill("#title", "Længere i eget hjem")
         page.fill("#description", "Vi vil have ældre borgere til at blive længere i eget hjem med "
                                   "velfærdsteknologi og digitale hjælpemidler.")
@@ -76,4 +41,5 @@ def test_create_task_see_matches_and_dismiss_one(base_url: str) -> None:
         # the verdict is stored: a reload keeps the call out of the list
         page.reload()
         expect(page.locator(f"#matches article[data-topic='{first}']")).to_have_count(0)
-        browser.close()
+    finally:
+        context.close()
