@@ -270,7 +270,7 @@ class _DanishMatcher:
     prefix: dict[str, list[int]]  # a stem matching at the start of a word
     whole: dict[str, list[int]]  # a stem that must be the whole word
     infix: dict[str, list[int]]  # a stem matching anywhere inside a word (compounds)
-    phrases: list[tuple[re.Pattern[str], int]]  # multi-word stems
+    phrases: list[tuple[str, int]]  # multi-word stems: (regex, concept index)
 
 
 @lru_cache(maxsize=1)
@@ -282,7 +282,7 @@ def _danish_matcher() -> _DanishMatcher:
             if " " in body:
                 esc = r"\s+".join(re.escape(w) for w in body.split())
                 tail = r"(?![\w])" if stem.endswith("$") else ""
-                m.phrases.append((re.compile(rf"(?<![\w]){esc}{tail}"), ci))
+                m.phrases.append((rf"(?<![\w]){esc}{tail}", ci))
             elif stem.endswith("$"):
                 m.whole.setdefault(body, []).append(ci)
             elif stem.startswith("^") or len(body) < 5:
@@ -290,6 +290,13 @@ def _danish_matcher() -> _DanishMatcher:
             else:
                 m.infix.setdefault(body, []).append(ci)
     return m
+
+
+@lru_cache(maxsize=1)
+def _phrase_regex() -> re.Pattern[str]:
+    """All multi-word Danish stems in one alternation; group names carry the concept index."""
+    parts = [f"(?P<c{ci}_{j}>{rx})" for j, (rx, ci) in enumerate(_danish_matcher().phrases)]
+    return re.compile("|".join(parts) or "(?!)")
 
 
 _DA_WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -307,9 +314,8 @@ def concepts_in_danish(text: str) -> list[Concept]:
         for i in range(len(w) - 4):
             for j in range(i + 5, len(w) + 1):
                 hit.update(m.infix.get(w[i:j], ()))
-    for rx, ci in m.phrases:
-        if ci not in hit and rx.search(low):
-            hit.add(ci)
+    for match in _phrase_regex().finditer(low):
+        hit.add(int(str(match.lastgroup)[1:].split("_")[0]))
     return [CONCEPTS[i] for i in sorted(hit)]
 
 
