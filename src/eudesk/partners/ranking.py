@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -299,17 +299,26 @@ class PartnerIndex:
         return out
 
     def rank(self, text: str, *, topic_code: str = "", k: int = 20, filters: Filters | None = None,
-             exclude_projects: Iterable[int] = (), home: Iterable[int] = (), require_fit: bool = True
-             ) -> list[Suggestion]:
+             exclude_projects: Iterable[int] = (), home: Iterable[int] = (), require_fit: bool = True,
+             project_match: Mapping[int, float] | None = None,
+             project_terms: Mapping[int, Sequence[str]] | None = None) -> list[Suggestion]:
         """The k organisations that fit the query best, each with the figures and projects behind its rank.
 
+        project_match (project key -> score, e.g. the hybrid retriever's fused score) replaces the BM25 project
+        scores as the basis of "fit"; project_terms then gives the shared words/concepts shown as evidence.
         With require_fit (the default) only organisations with at least one fitting past project are suggested:
         fewer suggestions rather than padding with merely experienced ones."""
         filters = filters or Filters()
         exclude_projects = list(exclude_projects)
         excluded = {self.p_row[x] for x in exclude_projects if x in self.p_row}
         weighted, _lang = query_terms(text, topic_code)
-        scores = self.project_scores(weighted, exclude_projects)
+        if project_match is not None:
+            scores = np.zeros(self.n_p)
+            for key, value in project_match.items():
+                if key in self.p_row:
+                    scores[self.p_row[key]] = value
+        else:
+            scores = self.project_scores(weighted, exclude_projects)
         live = np.ones(self.n_p, dtype=bool)
         if excluded:
             live[list(excluded)] = False
@@ -381,9 +390,10 @@ class PartnerIndex:
                 if match[p] <= 0:
                     break
                 doc = self.projects[p]
+                shared = (list(project_terms.get(doc.key, ())) if project_terms is not None
+                          else readable(sorted(set(weighted) & self.doc_terms[p]), display))
                 ev.append(ProjectEvidence(doc.key, doc.title, doc.topic_code, round(float(match[p]), 3),
-                                          "coordinator" if live_coord[j] else "participant",
-                                          readable(sorted(set(weighted) & self.doc_terms[p]), display)[:12]))
+                                          "coordinator" if live_coord[j] else "participant", shared[:12]))
             partners = self._partners_among(i, chosen, live)
             out.append(Suggestion(
                 org_key=self.orgs[i].key, score=round(float(total[i]), 4), fit=round(float(fit[i]), 3),

@@ -427,7 +427,25 @@ def _call_text(session: Session, topic_id: str) -> tuple[str, str, str]:
     return text, call.title, (call.action_type or call.types_of_action or "")
 
 
-def search_partners(*, session: Session, query: PartnerQuery) -> PartnerResult:
+def _hybrid_fit(matcher: object | None, text: str) -> tuple[dict[int, float] | None, dict[int, list[str]], str]:
+    """Project scores for partner search's "fit" from the matching core (fused score of the best TOP_PROJECTS
+    projects, those above the corpus mean), the concepts/words each shares with the text, and a note when the core
+    found no good match; (None, {}, '') while the core has no index (the words-only fit answers)."""
+    from eudesk.partners.ranking import TOP_PROJECTS
+
+    if matcher is None:
+        return None, {}, ""
+    res = matcher.search_projects(text, k=TOP_PROJECTS)  # type: ignore[attr-defined]
+    if res.preparing:
+        return None, {}, ""
+    scores = {int(h.topic_id): h.score for h in res.hits if h.score > 0}
+    terms = {int(h.topic_id): list(dict.fromkeys([*h.concepts, *h.terms])) for h in res.hits}
+    note = ("no past project is a good match for this text: the suggestions rest on the closest projects, read "
+            "their evidence") if res.abstained and scores else ""
+    return scores, terms, note
+
+
+def search_partners(*, session: Session, query: PartnerQuery, matcher: object | None = None) -> PartnerResult:
     """Organisations ranked by how well their past projects fit a task text or a call, with filters."""
     from eudesk.partners.ranking import Filters
 
@@ -449,7 +467,10 @@ def search_partners(*, session: Session, query: PartnerQuery) -> PartnerResult:
             flt.min_population, flt.max_population = int(home_pop * SIZE_BAND[0]), int(home_pop * SIZE_BAND[1])
         else:
             note = "our own population is unknown, so the city-size filter was not applied"
-    raw = index.rank(text, topic_code=topic_code, k=query.k, filters=flt, home=[h.id for h in home])
+    match, terms, fit_note = _hybrid_fit(_matcher(session, matcher), text)
+    note = note or fit_note
+    raw = index.rank(text, topic_code=topic_code, k=query.k, filters=flt, home=[h.id for h in home],
+                     project_match=match, project_terms=terms if match is not None else None)
     orgs = {o.id: o for o in session.scalars(select(Organisation).where(
         Organisation.id.in_([s.org_key for s in raw])))} if raw else {}
     suggestions = [PartnerSuggestion(organisation=orgs[s.org_key], rank=i + 1, raw=s)
@@ -569,16 +590,59 @@ class KnowledgeHit:
 
     project: object  # projects.models.Project
     score: float
-    coverage: float  # share of the question's words (idf-weighted) the project contains
+    coverage: float | None  # words only: share of the question's words (idf-weighted) the project contains
     matched_terms: list[str]
     passages: list[tuple[str, list[str]]]
     organisations: list[str]
     countries: list[str]
+    concepts: list[str] = field(default_factory=list)  # hybrid: glossary concepts shared with the question
+    method: str = "words"  # 'hybrid' (model + words), 'words-core' (the core without the model) or 'words'
+
+
+def _matcher(session: Session, matcher: object | None) -> object | None:
+    """The project matcher to use: the one given, else the process's matcher for this database if one exists."""
+    if matcher is not None:
+        return matcher
+    from eudesk.projects.matcher import existing_matcher
+
+    return existing_matcher(session=session)
+
+
+def _hybrid_hits(session: Session, matcher: object, text: str, k: int, allowed: set[int] | None
+                 ) -> list[KnowledgeHit] | None:
+    """Knowledge hits from the matching core; None while it has no index yet (the words-only path answers)."""
+    from eudesk.projects.models import Project
+
+    res = matcher.search_projects(text, k=k, allowed=allowed)  # type: ignore[attr-defined]
+    if res.preparing:
+        return None
+    good = res.good  # the core abstains rather than pads: no good match -> empty list
+    projects = {p.id: p for p in session.scalars(select(Project).where(
+        Project.id.in_([int(h.topic_id) for h in good])))} if good else {}
+    method = "hybrid" if res.semantic else "words-core"
+    hits = []
+    for h in good:
+        proj = projects.get(int(h.topic_id))
+        if proj is None:
+            continue
+        parts = sorted(proj.participations, key=lambda p: (p.role != "coordinator", p.order))
+        hits.append(KnowledgeHit(
+            project=proj, score=round(h.score, 2), coverage=None, matched_terms=list(h.terms),
+            passages=[(p.text if len(p.text) <= 400 else p.text[:399].rsplit(" ", 1)[0] + "…", list(p.terms))
+                      for p in h.passages[:2]],
+            organisations=[p.organisation.name for p in parts[:6]],
+            countries=sorted({p.organisation.country for p in parts if p.organisation.country}),
+            concepts=list(h.concepts), method=method,
+        ))
+    return hits
 
 
 def knowledge_search(*, session: Session, text: str, k: int = 10, country: str | None = None,
-                     exclude_country: str | None = None) -> list[KnowledgeHit]:
-    """Past projects matching a question in Danish or English, with the matching passages and who did them."""
+                     exclude_country: str | None = None, matcher: object | None = None) -> list[KnowledgeHit]:
+    """Past projects matching a question in Danish or English, with the matching passages and who did them.
+
+    With a project matcher (given, or the process's one) the hybrid matching core answers; without one, or while
+    it has no index yet, the words-only engine does."""
     from eudesk.partners.ranking import passages, query_terms, readable, term_display
     from eudesk.projects.models import Participation, Project
 
@@ -594,8 +658,13 @@ def knowledge_search(*, session: Session, text: str, k: int = 10, country: str |
         else:
             excluded = set(session.scalars(in_country.where(Organisation.country == (exclude_country or "").upper())))
             allowed = set(session.scalars(select(Project.id))) - excluded
-    index = partner_index(session=session)
     text = _FRAMING.sub(" ", text)
+    m = _matcher(session, matcher)
+    if m is not None:
+        hybrid = _hybrid_hits(session, m, text, k, allowed)
+        if hybrid is not None:
+            return hybrid
+    index = partner_index(session=session)
     found = index.search_projects(text, k=k, allowed=allowed, min_coverage=MIN_COVERAGE)
     if not found:
         return []
@@ -621,10 +690,11 @@ def knowledge_search(*, session: Session, text: str, k: int = 10, country: str |
 
 
 def similar_projects(*, session: Session, text: str, country: str | None = None, exclude_country: str | None = None,
-                     k: int = 5) -> list[KnowledgeHit]:
+                     k: int = 5, matcher: object | None = None) -> list[KnowledgeHit]:
     """Past projects similar to a text, optionally only with a participant from `country` ('in Denmark') or with
     none from `exclude_country` ('elsewhere'); for a task's page."""
-    return knowledge_search(session=session, text=text, k=k, country=country, exclude_country=exclude_country)
+    return knowledge_search(session=session, text=text, k=k, country=country, exclude_country=exclude_country,
+                            matcher=matcher)
 
 
 # --- profiles ---------------------------------------------------------------------------------------------------

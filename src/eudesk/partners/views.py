@@ -27,7 +27,8 @@ from eudesk.partners.schemas import (
     RoleOut,
     SuggestionOut,
 )
-from eudesk.projects.views import METHOD_NOTE, note_error, note_out, summary_out
+from eudesk.projects.matcher import ProjectMatcher
+from eudesk.projects.views import matcher_dep, method_note, note_error, note_out, summary_out
 from eudesk.web.deps import get_session, get_today, get_translator
 from eudesk.web.i18n import Translator
 from eudesk.web.rendering import render
@@ -56,8 +57,8 @@ def partner_query(text: str = "", call: str = "", type: Multi = [], country: Mul
         k=k)
 
 
-def result_out(r: service.PartnerResult) -> PartnerSearchOut:
-    """The JSON shape of a partner search."""
+def result_out(r: service.PartnerResult, method: str = "") -> PartnerSearchOut:
+    """The JSON shape of a partner search (method: how the fit was computed, in English)."""
     names = {s.organisation.id: s.organisation.name for s in r.suggestions}
     sugg = []
     for s in r.suggestions:
@@ -82,22 +83,24 @@ def result_out(r: service.PartnerResult) -> PartnerSearchOut:
     return PartnerSearchOut(text=q.text, call=q.call, call_title=r.call_title, action_type=r.action_type,
                             types=q.types, countries=q.countries, comparable_size=q.comparable_size,
                             coordinated=q.coordinated, home_population=r.home_population, note=r.note,
-                            method=METHOD_NOTE, suggestions=sugg, consortium=cons)
+                            method=method, suggestions=sugg, consortium=cons)
 
 
 @router.get("/partners.json", response_model=PartnerSearchOut)
-def partners_json(q: service.PartnerQuery = Depends(partner_query),
-                  session: Session = Depends(get_session)) -> PartnerSearchOut:
+def partners_json(q: service.PartnerQuery = Depends(partner_query), session: Session = Depends(get_session),
+                  matcher: ProjectMatcher = Depends(matcher_dep)) -> PartnerSearchOut:
     """Partner search for a task text or a call (topic id), with filters; each suggestion explains itself."""
-    return result_out(service.search_partners(session=session, query=q))
+    msg, values = method_note(matcher)
+    return result_out(service.search_partners(session=session, query=q, matcher=matcher),
+                      method=msg % values if values else msg)
 
 
 @router.get("/partners/export.xlsx", response_class=Response,
             responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def partners_xlsx(request: Request, q: service.PartnerQuery = Depends(partner_query),
-                  session: Session = Depends(get_session)) -> Response:
+                  session: Session = Depends(get_session), matcher: ProjectMatcher = Depends(matcher_dep)) -> Response:
     """The partner shortlist of a search as an Excel workbook (suggestions, consortium, query)."""
-    result = service.search_partners(session=session, query=q)
+    result = service.search_partners(session=session, query=q, matcher=matcher)
     data = shortlist_xlsx(result, base_url=str(request.base_url).rstrip("/"))
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": 'attachment; filename="eudesk-partners.xlsx"'})
@@ -106,12 +109,14 @@ def partners_xlsx(request: Request, q: service.PartnerQuery = Depends(partner_qu
 @router.get("/partners", include_in_schema=False)
 def partners_page(request: Request, q: service.PartnerQuery = Depends(partner_query),
                   session: Session = Depends(get_session), today: dt.date = Depends(get_today),
-                  tr: Translator = Depends(get_translator)) -> Response:
+                  tr: Translator = Depends(get_translator), matcher: ProjectMatcher = Depends(matcher_dep)
+                  ) -> Response:
     """The partner search page."""
-    result = service.search_partners(session=session, query=q) if (q.text or q.call) else None
+    result = service.search_partners(session=session, query=q, matcher=matcher) if (q.text or q.call) else None
     export = "/partners/export.xlsx" + (f"?{request.url.query}" if request.url.query else "")
+    method, values = method_note(matcher)
     return render(request, "partners/search.html", tr=tr, block="results", nav="partners", q=q, result=result,
-                  types=TYPE_LABELS, export_url=export, method=METHOD_NOTE)
+                  types=TYPE_LABELS, export_url=export, method=method, method_values=values)
 
 
 @router.get("/organisations/{org_id}.json", response_model=OrganisationProfileOut)

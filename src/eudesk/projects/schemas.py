@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 @dataclass
@@ -106,12 +106,18 @@ class KnowledgeHitOut(BaseModel):
     """One project found by a knowledge search, why, and who did it."""
 
     project: ProjectSummaryOut
-    score: float
-    coverage: float
+    score: float = Field(description="Words only: BM25 score. Hybrid: the core's fused score (0.6 x dense z-score "
+                                     "+ 0.4 x lexical z-score over all projects).")
+    coverage: float | None = Field(description="Words only: share of the question's words (rarer words count "
+                                               "more) the project contains; null for the hybrid core.")
     matched_terms: list[str]
     passages: list[PassageOut]
     organisations: list[str]
     countries: list[str]
+    concepts: list[str] = Field(default_factory=list, description="Glossary concepts of the question the "
+                                                                  "project also uses (hybrid core).")
+    method: str = Field("words", description="hybrid (model + words), words-core (the core without the model "
+                                             "while its vectors are prepared) or words (the BM25 engine).")
 
 
 class ProjectListOut(BaseModel):
@@ -120,6 +126,9 @@ class ProjectListOut(BaseModel):
     total: int
     q: str
     note: str
+    semantic: bool = Field(False, description="True when the multilingual model takes part in knowledge search.")
+    preparing_percent: int | None = Field(None, description="While the model's vectors of the projects are being "
+                                                            "computed: how far (0-100); words answer meanwhile.")
     sources: list[SourceOut]
     items: list[ProjectSummaryOut]
     hits: list[KnowledgeHitOut]
