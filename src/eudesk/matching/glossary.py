@@ -207,7 +207,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("european cooperation", "europæisk, ^eu$, ^eu-, ^partner, samarbejde, udveksling, ^internationalt",
        "european, cooperation, partnership, exchange, transnational, partners"),
     # Culture, media, youth work
-    _c("culture", "^kultur, kunst, ^kunstner, teater, ^musik, bibliotek, ^kulturliv, ^festival, koncert",
+    _c("culture", "^kultur, ^kunst$, ^kunsten, ^kunstner, ^kunstværk, billedkunst, teater, ^musik, bibliotek, ^kulturliv, ^festival, koncert",
        "culture, cultural, arts, artists, theatre, music, libraries, creative, cultural and creative sectors"),
     _c("media and information", "medie, ^nyhed, journalist, misinformation, desinformation, ^falske nyheder",
        "media, news, journalism, disinformation, misinformation, media literacy"),
