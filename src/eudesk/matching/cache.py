@@ -52,11 +52,13 @@ class VectorCache:
         """The cached vector (float16) or None."""
         return self._vectors.get(key)
 
-    def put(self, key: bytes, vector: np.ndarray) -> None:
-        """Remember a vector (stored as float16); written to disk by flush()."""
+    def put(self, key: bytes, vector: np.ndarray, *, persist: bool = True) -> None:
+        """Remember a vector (stored as float16); written to disk by flush() unless persist is False (vectors
+        that already live in another file, such as precomputed ones)."""
         v = np.asarray(vector, dtype=np.float16)
         self._vectors[key] = v
-        self._pending[key] = v
+        if persist:
+            self._pending[key] = v
 
     def flush(self) -> None:
         """Write vectors added since the last flush as a new shard (atomically); no-op without a folder."""

@@ -49,7 +49,8 @@ def load_vectors(path: str | os.PathLike[str], cache: VectorCache | None = None,
         if embedder_name is not None and name != embedder_name:
             raise ValueError(f"{path}: vectors of embedder {name!r}, not {embedder_name!r}")
         for k, v in zip(data["keys"], data["vectors"], strict=True):
-            cache.put(bytes(k), v)
+            if bytes(k) not in cache:
+                cache.put(bytes(k), v, persist=False)  # already on disk in this file: not copied by flush()
     return cache
 
 
