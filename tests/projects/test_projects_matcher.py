@@ -1,0 +1,116 @@
+"""The hybrid index over past projects (eudesk.projects.matcher) with the fake embedder: finding a project by its
+subject, abstaining on nonsense words-only, the partners' fit from the core, and loading precomputed vectors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy.orm import Session
+
+from eudesk.config import Settings
+from eudesk.matching.cache import text_key
+from eudesk.matching.embedder import FakeEmbedder
+from eudesk.matching.store import export_vectors
+from eudesk.partners import service as partners
+from eudesk.projects import matcher as pm
+from eudesk.projects import service as projects
+from eudesk.projects.schemas import ParticipantRecord, ProjectRecord
+
+SUBJECTS = [
+    ("Bike sharing for mid-size cities", "Public bike sharing schemes and cycling lanes in mid-size cities."),
+    ("Flood resilience in coastal towns", "Climate adaptation against cloudbursts, storm surges and floods."),
+    ("Ocean plastic sensors", "Marine litter detection with drones and satellite images."),
+    ("Elderly people living at home", "Welfare technology that helps older citizens stay in their own homes."),
+    ("School meals and learning", "Healthy school meals and their effect on pupils' learning."),
+    ("Wind turbine blade recycling", "Circular economy for composite materials of decommissioned blades."),
+    ("Museum audiences", "Digital tools that bring new audiences to regional museums and archives."),
+    ("Refugee job integration", "Employment programmes that bring refugees into local labour markets."),
+    ("Soil carbon in farming", "Measuring and increasing soil organic carbon on arable farms."),
+    ("Quantum sensors", "Diamond nitrogen-vacancy centres as magnetic field sensors."),
+    ("Hospital logistics", "Autonomous robots that move supplies inside hospitals."),
+    ("Bee decline", "Pesticides, habitat loss and the decline of wild pollinators."),
+    ("Street lighting", "Smart LED street lighting that saves energy in municipalities."),
+    ("Water leakage", "Detecting leaks in drinking water networks with acoustic sensors."),
+    ("Youth unemployment", "Apprenticeships and vocational training for young people without jobs."),
+    ("Archaeology of the Vikings", "Excavations of Viking age trading towns around the Baltic Sea."),
+]
+
+
+@pytest.fixture
+def db(session: Session) -> Session:
+    recs = [ProjectRecord(source="cordis", external_id=str(100 + i), title=title, objective=text,
+                          topic_title="Test topic", participants=[ParticipantRecord(
+                              name=f"Org {i}", role="coordinator", cordis_id=str(900 + i), country="DK" if i % 2
+                              else "FR", activity_type="PUB")])
+            for i, (title, text) in enumerate(SUBJECTS)]
+    projects.import_records(session=session, records=recs, source="cordis", label="test")
+    return session
+
+
+def test_project_document_layout() -> None:
+    doc = pm.project_document(id=7, title=" A title ", objective="Text.", topic_title="Topic", programme="H2020")
+    assert doc.id == "7" and doc.title == "A title" and doc.text == "Text."
+    assert doc.fields["keywords"] == "Topic, H2020"
+    assert pm.project_document(id=1, title="t", objective="").fields["keywords"] == ""
+
+
+def test_hybrid_knowledge_search_finds_a_project_by_its_subject(db: Session, settings: Settings) -> None:
+    m = pm.ProjectMatcher(settings)
+    assert m.refresh(session=db) and not m.refresh(session=db)  # rebuilt only when projects change
+    assert m.semantic_ready and m.embedder_name == "fake"
+    hits = partners.knowledge_search(session=db, text="flood resilience and climate adaptation", matcher=m)
+    assert hits and hits[0].project.title == "Flood resilience in coastal towns"  # type: ignore[attr-defined]
+    assert hits[0].method == "hybrid" and hits[0].coverage is None
+    assert hits[0].passages and (hits[0].matched_terms or hits[0].concepts)
+    only_fr = partners.knowledge_search(session=db, text="flood resilience and climate adaptation", matcher=m,
+                                        country="DK")
+    assert all("DK" in h.countries for h in only_fr)
+
+
+def test_words_only_core_abstains_on_nonsense(db: Session, settings: Settings) -> None:
+    m = pm.ProjectMatcher(settings, semantic=False)
+    m.refresh(session=db)
+    assert not m.semantic_ready
+    assert partners.knowledge_search(session=db, text="zzqx qwvb unknownword", matcher=m) == []
+    hits = partners.knowledge_search(session=db, text="wild bees and pollinators", matcher=m)
+    assert hits and hits[0].project.title == "Bee decline"  # type: ignore[attr-defined]
+    assert hits[0].method == "words-core"
+
+
+def test_preparing_matcher_falls_back_to_words(db: Session, settings: Settings) -> None:
+    m = pm.ProjectMatcher(settings, background=True)  # not refreshed: no index yet
+    hits = partners.knowledge_search(session=db, text="bike sharing in mid-size cities", matcher=m)
+    assert hits and hits[0].method == "words" and hits[0].coverage is not None
+
+
+def test_partner_fit_comes_from_the_core(db: Session, settings: Settings) -> None:
+    m = pm.ProjectMatcher(settings)
+    m.refresh(session=db)
+    result = partners.search_partners(session=db, query=partners.PartnerQuery(text="wind turbine blade recycling"),
+                                      matcher=m)
+    assert result.suggestions[0].organisation.name == "Org 5"
+    assert result.suggestions[0].raw.evidence[0].title == "Wind turbine blade recycling"  # type: ignore[attr-defined]
+
+
+def test_precomputed_vectors_are_loaded_into_the_cache(tmp_path: Path, settings: Settings,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    class Named(FakeEmbedder):
+        name = "fake-e5"  # the matcher skips the bundle for the 'fake' embedder only
+
+    docs = [pm.project_document(id=i, title=t, objective=x) for i, (t, x) in enumerate(SUBJECTS[:3])]
+    path = tmp_path / "bundled_projects.npz"
+    assert export_vectors(path, docs, Named()) >= 3
+    monkeypatch.setattr(pm, "bundled_vectors_path", lambda: path)
+    cache = pm.ProjectMatcher(settings)._cache(Named())
+    key = text_key("fake-e5", "passage", "Bike sharing for mid-size cities")
+    hit = cache.get(key)
+    assert hit is not None and np.allclose(hit, Named().passages(["Bike sharing for mid-size cities"])[0],
+                                           atol=1e-2)
+    # vectors of another embedder are not used (embedded instead), and nothing fails
+    class Other(FakeEmbedder):
+        name = "other-e5"
+
+    other = pm.ProjectMatcher(settings)._cache(Other())
+    assert other.get(text_key("other-e5", "passage", "Bike sharing for mid-size cities")) is None
