@@ -33,29 +33,22 @@ def repack_q4_0(qs: np.ndarray) -> np.ndarray:
     return (vals[:, :, 0::2] | (vals[:, :, 1::2] << 4)).astype(np.uint8)
 
 
-def requantize_int8(weights: E5Weights, names: list[str], rows: int, cols: int, qmax: int,
-                    factors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def requantize_int8(weights: E5Weights, names: list[str], rows: int, cols: int,
+                    qmax: int) -> tuple[np.ndarray, np.ndarray]:
     """Q4_0 matrices (stacked by rows) -> int8 [cols, rows'] transposed for MatMul, symmetric per output row."""
     w = np.concatenate([weights.dequant(nm, rows, cols) for nm in names], axis=0)  # [rows', cols]
-    if factors is not None:
-        w = w * factors[None, :].astype(np.float32)
     scale = np.abs(w).max(axis=1) / qmax
     scale[scale == 0] = 1.0
     q = np.clip(np.rint(w / scale[:, None]), -qmax, qmax).astype(np.int8)
     return np.ascontiguousarray(q.T), scale.astype(np.float32)
 
 
-def build_model(weights: E5Weights, *, quant: str = "int8", accuracy_level: int = 4, attention: str = "mha",
-                smooth: dict[str, np.ndarray] | None = None, calibration: bool = False) -> bytes:
+def build_model(weights: E5Weights, *, quant: str = "int8", accuracy_level: int = 4, attention: str = "mha") -> bytes:
     """Serialised ONNX model of the encoder.
 
     quant: 'q4' keeps the 4-bit blocks (MatMulNBits), 'int8' re-quantises each matrix to int8 per output row
     (DynamicQuantizeMatMul, 7-bit range so AVX2's u8 x s8 pair sums cannot saturate), 'int8full' uses the
     full 8-bit range. attention: 'mha' (fused contrib op) or 'plain' (standard ops).
-    smooth: per matrix ('l3.fo'), per input channel factors s (SmoothQuant): the int8 matrix gets W * s and its
-    input x / s, which is exact in real arithmetic but moves activation outliers into the weights, where
-    per-row scales absorb them. calibration: every matrix in float32, each matrix input exposed as an output
-    '<matrix>.in' (to measure activation ranges for smooth).
     """
     import onnx
     from onnx import TensorProto, helper, numpy_helper
@@ -76,14 +69,8 @@ def build_model(weights: E5Weights, *, quant: str = "int8", accuracy_level: int 
 
     modes = dict(kv.split(":") for kv in quant.split(",")) if ":" in quant else {}
 
-    calib_outputs: list[str] = []
-
     def matmul4(x: str, out: str, names: list[str], rows: int, cols: int, bias: np.ndarray | None) -> None:
         mode = modes.get(out.split(".")[-1], quant) if modes else quant
-        if calibration:
-            mode = "fp32"
-            node("Identity", [x], [out + ".in"])
-            calib_outputs.append(out + ".in")
         if mode == "fp32":
             wt = np.concatenate([weights.dequant(nm, rows, cols) for nm in names], axis=0)
             if bias is None:
@@ -92,31 +79,8 @@ def build_model(weights: E5Weights, *, quant: str = "int8", accuracy_level: int 
                 node("MatMul", [x, init(out + ".w", np.ascontiguousarray(wt.T))], [out + ".nb"])
                 node("Add", [out + ".nb", init(out + ".bias", bias.astype(np.float32))], [out])
             return
-        if mode == "int8row":
-            # per-token symmetric int8 activations (a per-tensor scale is ruined by the outlier rows of <s>)
-            q, sc = requantize_int8(weights, names, rows, cols, 127)
-            node("Abs", [x], [out + ".abs"])
-            node("ReduceMax", [out + ".abs"], [out + ".amax"], axes=[-1], keepdims=1)
-            node("Mul", [out + ".amax", init(out + ".inv127", np.array(1.0 / 127.0, dtype=np.float32))], [out + ".as0"])
-            node("Max", [out + ".as0", init(out + ".tiny", np.array(1e-12, dtype=np.float32))], [out + ".as"])
-            node("Div", [x, out + ".as"], [out + ".xd"])
-            node("Round", [out + ".xd"], [out + ".xr"])
-            node("Cast", [out + ".xr"], [out + ".xq"], to=TensorProto.INT8)
-            node("MatMulInteger", [out + ".xq", init(out + ".qw", q)], [out + ".acc"])
-            node("Cast", [out + ".acc"], [out + ".accf"], to=TensorProto.FLOAT)
-            node("Mul", [out + ".accf", init(out + ".scale", sc)], [out + ".y0"])
-            if bias is None:
-                node("Mul", [out + ".y0", out + ".as"], [out])
-            else:
-                node("Mul", [out + ".y0", out + ".as"], [out + ".y1"])
-                node("Add", [out + ".y1", init(out + ".bias", bias.astype(np.float32))], [out])
-            return
         if mode in ("int8", "int8full"):
-            factors = smooth.get(out) if smooth else None
-            q, sc = requantize_int8(weights, names, rows, cols, 63 if mode == "int8" else 127, factors)
-            if factors is not None:
-                node("Mul", [x, init(out + ".smooth", (1.0 / factors).astype(np.float32))], [out + ".xs"])
-                x = out + ".xs"
+            q, sc = requantize_int8(weights, names, rows, cols, 63 if mode == "int8" else 127)
             ins = [x, init(out + ".qw", q), init(out + ".scale", sc), init(out + ".zp", np.zeros_like(sc, np.int8))]
             if bias is not None:
                 ins.append(init(out + ".bias", bias.astype(np.float32)))
@@ -205,8 +169,7 @@ def build_model(weights: E5Weights, *, quant: str = "int8", accuracy_level: int 
         nodes, "e5_small_q4",
         [helper.make_tensor_value_info("emb", TensorProto.FLOAT, ["B", "L", H]),
          helper.make_tensor_value_info("mask", TensorProto.INT32, ["B", "L"])],
-        [helper.make_tensor_value_info("mean", TensorProto.FLOAT, ["B", H])]
-        + [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in calib_outputs],
+        [helper.make_tensor_value_info("mean", TensorProto.FLOAT, ["B", H])],
         inits,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET),
@@ -215,19 +178,3 @@ def build_model(weights: E5Weights, *, quant: str = "int8", accuracy_level: int 
     model.ir_version = 8
     return bytes(model.SerializeToString())
 
-
-def smoothing_factors(weights: E5Weights, act_max: dict[str, np.ndarray], alpha: float) -> dict[str, np.ndarray]:
-    """SmoothQuant factors s_j = max|x_j|^alpha / max|W_:,j|^(1-alpha) per matrix, from measured activation maxima."""
-    hp = weights.header
-    H, FF = hp.hidden, hp.ffn
-    shapes = {"qkv": (["q.w", "k.w", "v.w"], H, H), "ao": (["ao.w"], H, H), "fi": (["fi.w"], FF, H),
-              "fo": (["fo.w"], H, FF)}
-    out: dict[str, np.ndarray] = {}
-    for key, amax in act_max.items():
-        layer, kind = key.split(".")
-        names, rows, cols = shapes[kind]
-        w = np.concatenate([weights.dequant(f"{layer}.{n}", rows, cols) for n in names], axis=0)
-        wmax = np.abs(w).max(axis=0)
-        s = np.power(np.maximum(amax, 1e-5), alpha) / np.power(np.maximum(wmax, 1e-5), 1.0 - alpha)
-        out[key] = np.clip(s, 1e-3, 1e3).astype(np.float32)
-    return out
