@@ -427,7 +427,7 @@ def _call_text(session: Session, topic_id: str) -> tuple[str, str, str]:
     return text, call.title, (call.action_type or call.types_of_action or "")
 
 
-def _hybrid_fit(matcher: object | None, text: str) -> tuple[dict[int, float] | None, dict[int, list[str]], str]:
+def _hybrid_fit(session: Session, matcher: object | None, text: str) -> tuple[dict[int, float] | None, dict[int, list[str]], str]:
     """Project scores for partner search's "fit" from the matching core (fused score of the best TOP_PROJECTS
     projects, those above the corpus mean), the concepts/words each shares with the text, and a note when the core
     found no good match; (None, {}, '') while the core has no index (the words-only fit answers)."""
@@ -440,8 +440,9 @@ def _hybrid_fit(matcher: object | None, text: str) -> tuple[dict[int, float] | N
         return None, {}, ""
     scores = {int(h.topic_id): h.score for h in res.hits if h.score > 0}
     terms = {int(h.topic_id): list(dict.fromkeys([*h.concepts, *h.terms])) for h in res.hits}
+    good = [h for h in res.good if _convincing(session, h, text, res.semantic)]
     note = ("no past project is a good match for this text: the suggestions rest on the closest projects, read "
-            "their evidence") if res.abstained and scores else ""
+            "their evidence") if not good and scores else ""
     return scores, terms, note
 
 
@@ -467,7 +468,7 @@ def search_partners(*, session: Session, query: PartnerQuery, matcher: object | 
             flt.min_population, flt.max_population = int(home_pop * SIZE_BAND[0]), int(home_pop * SIZE_BAND[1])
         else:
             note = "our own population is unknown, so the city-size filter was not applied"
-    match, terms, fit_note = _hybrid_fit(_matcher(session, matcher), text)
+    match, terms, fit_note = _hybrid_fit(session, _matcher(session, matcher), text)
     note = note or fit_note
     raw = index.rank(text, topic_code=topic_code, k=query.k, filters=flt, home=[h.id for h in home],
                      project_match=match, project_terms=terms if match is not None else None)
@@ -608,6 +609,25 @@ def _matcher(session: Session, matcher: object | None) -> object | None:
     return existing_matcher(session=session)
 
 
+def _convincing(session: Session, hit: object, text: str, semantic: bool) -> bool:
+    """A good match of the core is shown only when one signal alone carries it: the model's (its dense z-score
+    above sqrt(2 ln N), what the best of N unrelated projects would reach) or the words' (the project contains at
+    least MIN_COVERAGE of the question's words, rarer words weighing more). Otherwise one frequent word ("byer")
+    with a high lexical z-score is enough for the fused score, and the page would show an unrelated project."""
+    import math
+
+    index = partner_index(session=session)
+    if semantic and hit.components.get("dense_z", 0.0) >= math.sqrt(2.0 * math.log(max(index.n_p, 2))):  # type: ignore[attr-defined]
+        return True
+    row = index.p_row.get(int(hit.topic_id))  # type: ignore[attr-defined]
+    if row is None:
+        return False
+    units = index.query_units(text)
+    total = sum(w for _u, _a, w in units) or 1.0
+    terms = index.doc_terms[row]
+    return sum(w for _u, alts, w in units if alts & terms) / total >= MIN_COVERAGE
+
+
 def _hybrid_hits(session: Session, matcher: object, text: str, k: int, allowed: set[int] | None
                  ) -> list[KnowledgeHit] | None:
     """Knowledge hits from the matching core; None while it has no index yet (the words-only path answers)."""
@@ -616,7 +636,7 @@ def _hybrid_hits(session: Session, matcher: object, text: str, k: int, allowed: 
     res = matcher.search_projects(text, k=k, allowed=allowed)  # type: ignore[attr-defined]
     if res.preparing:
         return None
-    good = res.good  # the core abstains rather than pads: no good match -> empty list
+    good = [h for h in res.good if _convincing(session, h, text, res.semantic)]
     projects = {p.id: p for p in session.scalars(select(Project).where(
         Project.id.in_([int(h.topic_id) for h in good])))} if good else {}
     method = "hybrid" if res.semantic else "words-core"
