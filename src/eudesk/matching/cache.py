@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eudesk.matching.embedder import Embedder
+from eudesk.matching.embedder import Embedder, vector_space
 
 KEY_BYTES = 16
 Progress = Callable[[int, int], None]
@@ -85,7 +85,7 @@ class VectorCache:
     def embed_passages(self, embedder: Embedder, texts: Sequence[str], *, batch: int = 64,
                        progress: Progress | None = None) -> np.ndarray:
         """float32 vectors of texts in the passage role: cached ones looked up, the others embedded and cached."""
-        keys = [text_key(embedder.name, "passage", t) for t in texts]
+        keys = [text_key(vector_space(embedder), "passage", t) for t in texts]
         todo: dict[bytes, str] = {}
         for k, t in zip(keys, texts, strict=True):
             if k not in self._vectors and k not in todo:
@@ -120,7 +120,7 @@ def _save(path: Path, keys: list[bytes], vectors: np.ndarray) -> None:
 
 def cached_query(cache: VectorCache, embedder: Embedder, text: str) -> np.ndarray:
     """A query vector (float32) through the cache: embedded in the query role only when not cached yet."""
-    key = text_key(embedder.name, "query", text)
+    key = text_key(vector_space(embedder), "query", text)
     hit = cache.get(key)
     if hit is None:
         vec = embedder.query(text)

@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from eudesk.matching.cache import VectorCache, text_key
-from eudesk.matching.embedder import Embedder
+from eudesk.matching.embedder import Embedder, vector_space
 from eudesk.matching.glossary import Concept, concept_terms, concepts_in_danish, concepts_in_stems
 from eudesk.matching.lexical import BM25
 from eudesk.matching.passages import Document, Passage, split_document
@@ -216,7 +216,7 @@ class Index:
         texts = [p.text for p in passages]
         vectors = cache.embed_passages(embedder, [p.text for p in passages if p.embed], batch=batch,
                                        progress=progress)
-        keys = [text_key(embedder.name, "passage", t) for t in texts]
+        keys = [text_key(vector_space(embedder), "passage", t) for t in texts]
         return cls(docs, passages, vectors, keys, embedder, cache, time.perf_counter() - t0)
 
     def add(self, docs: Sequence[Document]) -> Index:

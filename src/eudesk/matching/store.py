@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from eudesk.matching.cache import KEY_BYTES, VectorCache, text_key
-from eudesk.matching.embedder import Embedder
+from eudesk.matching.embedder import Embedder, vector_space
 from eudesk.matching.passages import Document, embedded_texts
 
 FORMAT = "eudesk-passage-vectors/1"
@@ -23,7 +23,7 @@ def export_vectors(path: str | os.PathLike[str], docs: Sequence[Document], embed
     cache = cache if cache is not None else VectorCache()
     texts = embedded_texts(list(docs))
     vectors = cache.embed_passages(embedder, texts, progress=progress)
-    keys = [text_key(embedder.name, "passage", t) for t in texts]
+    keys = [text_key(vector_space(embedder), "passage", t) for t in texts]
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp.npz")
@@ -31,7 +31,7 @@ def export_vectors(path: str | os.PathLike[str], docs: Sequence[Document], embed
         tmp,
         keys=np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), KEY_BYTES),
         vectors=vectors.astype(np.float16),
-        embedder=np.array(embedder.name),
+        embedder=np.array(vector_space(embedder)),
         format=np.array(FORMAT),
     )
     os.replace(tmp, out)

@@ -227,6 +227,7 @@ class CallMatcher:
 
     def _cache(self, embedder: Any) -> Any:
         from eudesk.matching.cache import VectorCache
+        from eudesk.matching.embedder import vector_space
         from eudesk.matching.store import bundled_vectors_path, load_vectors
 
         folder = None if embedder.name == "fake" else self.settings.resolved_cache_dir / "embeddings"
@@ -234,7 +235,7 @@ class CallMatcher:
         path = bundled_vectors_path()
         if path is not None and embedder.name != "fake":
             try:
-                load_vectors(path, cache, embedder_name=embedder.name)
+                load_vectors(path, cache, embedder_name=vector_space(embedder))
             except (ValueError, OSError) as exc:  # vectors of another model: embed instead
                 log.info("precomputed vectors not used: %s", exc)
         return cache
