@@ -126,19 +126,9 @@ class ProjectMatcher(CallMatcher):
         ]
         return Result(hits, bool(res.abstained), res.query_lang, float(res.threshold), semantic, list(res.concepts))
 
-    def _cache(self, embedder: Any) -> Any:
-        from eudesk.matching.cache import VectorCache
-        from eudesk.matching.store import load_vectors
-
-        folder = None if embedder.name == "fake" else self.settings.resolved_cache_dir / "embeddings"
-        cache = VectorCache(folder)
-        path = bundled_vectors_path()
-        if path is not None and embedder.name != "fake":
-            try:
-                load_vectors(path, cache, embedder_name=embedder.name)
-            except (ValueError, OSError) as exc:  # vectors of another model: embed instead
-                log.info("precomputed project vectors not used: %s", exc)
-        return cache
+    def _vectors_path(self) -> Path | None:
+        """The shipped precomputed vectors of the bundled projects, if present."""
+        return bundled_vectors_path()
 
 
 _MATCHERS: dict[str, ProjectMatcher] = {}

