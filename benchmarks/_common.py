@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import resource
 import sys
 import time
@@ -11,7 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-CACHE_DIR = Path("var/cache/bench")
+# Runtimes of one model share a vector space (and so cache keys): to measure a runtime's own vectors, give it its
+# own folder, e.g. EUDESK_BENCH_EMBEDDER=fast EUDESK_BENCH_CACHE=var/cache/bench-fast.
+CACHE_DIR = Path(os.environ.get("EUDESK_BENCH_CACHE", "var/cache/bench"))
 
 
 def ndcg_at(ranked: Sequence[str], gains: Mapping[str, float], k: int = 10) -> float:
