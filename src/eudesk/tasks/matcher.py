@@ -191,21 +191,24 @@ class CallMatcher:
                 log.error(self.error)
                 return False
             docs = [topic_document(_CallRecord(c)) for c in matchable_calls(session=session, today=today)]
-            self.key = key
-            self._progress = (0, 0)
-            self.error = ""
-            if not self.use_model:
-                self._index = self._build_lexical(docs)
-                self._semantic = False
-                return True
-            if not self.background:
-                self._build_semantic(docs, key)
-                return True
-            self._semantic = False
-            self._thread = threading.Thread(target=self._build_both, args=(docs, key), name="eudesk-matcher",
-                                            daemon=True)
-            self._thread.start()
+            self._start_build(docs, key, thread_name="eudesk-matcher")
         return True
+
+    def _start_build(self, docs: list[Any], key: str, *, thread_name: str) -> None:
+        """Build the index for these documents: words only, at once, or semantic (in a background thread)."""
+        self.key = key
+        self._progress = (0, 0)
+        self.error = ""
+        if not self.use_model:
+            self._index = self._build_lexical(docs)
+            self._semantic = False
+            return
+        if not self.background:
+            self._build_semantic(docs, key)
+            return
+        self._semantic = False
+        self._thread = threading.Thread(target=self._build_both, args=(docs, key), name=thread_name, daemon=True)
+        self._thread.start()
 
     def _build_both(self, docs: list[Any], key: str) -> None:
         # Lexical first (seconds): pages answer with BM25 + glossary while the model embeds what is not cached.
