@@ -56,6 +56,12 @@ def _int_param(value: str | None, name: str) -> int | None:
         raise InvalidInput(f"not a whole number: {value!r}", field=name) from exc
 
 
+def _ical_url(request: Request) -> str:
+    """The iCalendar feed of the same selection of calls as this page (paging, sorting, month and language dropped)."""
+    keep = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "sort", "month", "lang")]
+    return f"/deadlines.ics?{urlencode(keep)}".rstrip("?")
+
+
 def call_filter(
     programme: Multi = [],  # noqa: B006
     cluster: Multi = [],  # noqa: B006
@@ -157,11 +163,9 @@ def calls_page(
     set_freshness(request, session, today)
     result, _out = _list(session, flt, today, sort, page, per_page)
     programmes = {p.code: p.name for p in service.list_programmes(session=session)}
-    ical_query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "sort",
-                                                                                               "lang")])
     return render(request, "calls/list.html", tr=tr, block="results", nav="calls", result=result, flt=flt,
                   sort=sort, programmes=programmes, status_of=service.effective_status,
-                  next_deadline=service.next_deadline, ical_url=f"/deadlines.ics?{ical_query}".rstrip("?"))
+                  next_deadline=service.next_deadline, ical_url=_ical_url(request))
 
 
 @router.get("/calls/{topic_id}.json", response_model=CallDetailOut)
@@ -283,9 +287,8 @@ def deadlines_json(
 ) -> DeadlinesOut:
     """Deadlines of one month (default: this month) of the calls matching the filter."""
     start, end, rows = _deadlines(session, flt, _month(month, today), today)
-    q = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("month", "lang")])
     return DeadlinesOut(
-        start=start, end=end, ical_url=f"/deadlines.ics?{q}".rstrip("?"),
+        start=start, end=end, ical_url=_ical_url(request),
         deadlines=[DeadlineEntryOut(date=d.deadline, topic_id=c.topic_id, title=c.title,  # type: ignore[attr-defined]
                                     programme=c.programme.name, status=service.effective_status(c, today))
                    for d, c in rows],
@@ -311,11 +314,10 @@ def deadlines_page(
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = end + dt.timedelta(days=1)
-    q = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("month", "lang")])
     programmes = {p.code: p.name for p in service.list_programmes(session=session)}
     return render(request, "calls/deadlines.html", tr=tr, nav="deadlines", first=first, weeks=weeks,
                   by_day=by_day, prev_month=prev_month, next_month=next_month, flt=flt, programmes=programmes,
-                  ical_url=f"/deadlines.ics?{q}".rstrip("?"), count=len(rows))
+                  ical_url=_ical_url(request), count=len(rows))
 
 
 @router.get("/deadlines.ics", response_class=Response,
