@@ -121,3 +121,12 @@ def test_every_setting_and_cli_command_is_documented() -> None:
         if not re.search(rf"`{re.escape(command)}`", cli_text):
             missing.append(f"command `{command}` (docs/cli.md)")
     assert not missing, "undocumented: " + "; ".join(missing)
+
+
+def test_about_page_names_the_embedding_runtime_in_use(app_client: TestClient) -> None:
+    app_client.get("/search?q=klimatilpasning&lang=en")  # builds the calls matcher
+    matcher = app_client.app.state.task_matcher  # type: ignore[attr-defined]
+    assert matcher.embedder_name == "fake"
+    html = app_client.get("/about?lang=en").text
+    assert "not loaded yet" not in html
+    assert ">fake<" in html

@@ -50,7 +50,9 @@ def about(
     """Where the data comes from, how fresh it is, and what runs eudesk."""
     set_freshness(request, session, today)
     runs = calls_service.list_runs(session=session, limit=10)
-    runtime = getattr(request.app.state, "embedder_name", None)
+    # the embedding runtime the calls matcher actually loaded (empty until its semantic index is built)
+    matcher = getattr(request.app.state, "task_matcher", None)
+    runtime = getattr(matcher, "embedder_name", "") or None
     return render(request, "about.html", tr=tr, nav="about", runs=runs, version=__version__,
                   python=platform.python_version(), database=request.app.state.engine.dialect.name,
                   embedder=runtime, settings=settings)
