@@ -92,6 +92,16 @@ def test_one_shared_generic_word_is_not_a_good_match(db: Session, settings: Sett
     assert hits and hits[0].project.title == "Fremtidens spildevand"  # type: ignore[attr-defined]
 
 
+def test_partner_search_says_no_good_match_instead_of_padding(db: Session, settings: Settings) -> None:
+    m = pm.ProjectMatcher(settings, semantic=False)
+    m.refresh(session=db)
+    result = partners.search_partners(session=db, query=partners.PartnerQuery(text="cykelinfrastruktur i mellemstore byer"),
+                                      matcher=m)
+    assert result.suggestions == [] and result.note.startswith("no good match")
+    fitting = partners.search_partners(session=db, query=partners.PartnerQuery(text="spildevand i byer"), matcher=m)
+    assert fitting.suggestions and not fitting.note
+
+
 def test_preparing_matcher_falls_back_to_words(db: Session, settings: Settings) -> None:
     m = pm.ProjectMatcher(settings, background=True)  # not refreshed: no index yet
     hits = partners.knowledge_search(session=db, text="bike sharing in mid-size cities", matcher=m)

@@ -441,8 +441,8 @@ def _hybrid_fit(session: Session, matcher: object | None, text: str) -> tuple[di
     scores = {int(h.topic_id): h.score for h in res.hits if h.score > 0}
     terms = {int(h.topic_id): list(dict.fromkeys([*h.concepts, *h.terms])) for h in res.hits}
     good = [h for h in res.good if _convincing(session, h, text, res.semantic)]
-    note = ("no past project is a good match for this text: the suggestions rest on the closest projects, read "
-            "their evidence") if not good and scores else ""
+    note = "no good match: no past project fits this text well enough to suggest partners from it" \
+        if not good and scores else ""
     return scores, terms, note
 
 
@@ -470,8 +470,10 @@ def search_partners(*, session: Session, query: PartnerQuery, matcher: object | 
             note = "our own population is unknown, so the city-size filter was not applied"
     match, terms, fit_note = _hybrid_fit(session, _matcher(session, matcher), text)
     note = note or fit_note
-    raw = index.rank(text, topic_code=topic_code, k=query.k, filters=flt, home=[h.id for h in home],
-                     project_match=match, project_terms=terms if match is not None else None)
+    # Truthful list: when the core finds no past project that fits, say so rather than rank the least-bad.
+    raw = [] if fit_note else index.rank(text, topic_code=topic_code, k=query.k, filters=flt,
+                                         home=[h.id for h in home], project_match=match,
+                                         project_terms=terms if match is not None else None)
     orgs = {o.id: o for o in session.scalars(select(Organisation).where(
         Organisation.id.in_([s.org_key for s in raw])))} if raw else {}
     suggestions = [PartnerSuggestion(organisation=orgs[s.org_key], rank=i + 1, raw=s)
