@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
 from eudesk.matching.cache import VectorCache, text_key
+from eudesk.matching.compounds import english_terms
 from eudesk.matching.embedder import Embedder, vector_space
 from eudesk.matching.glossary import Concept, concept_terms, concepts_in_danish, concepts_in_stems
 from eudesk.matching.lexical import BM25
@@ -27,6 +28,9 @@ LEXICAL_WEIGHT = 0.4
 # Weight of a Danish query's own words in the English-stemmed index: only cognates ("digital", "robot", "data")
 # can match, so they are not down-weighted (1.0 did at least as well as 0.3 on development queries).
 DANISH_RAW_WEIGHT = 1.0
+# Weight of the English renderings of a Danish query's words (cognates by spelling rules, compound parts:
+# "cykelinfrastruktur" -> infrastructure) relative to a word of an English query.
+COGNATE_WEIGHT = 1.0
 # Weight of query bigrams relative to single words.
 BIGRAM_WEIGHT = 0.5
 # A paragraph appearing under this many differently titled documents is boilerplate (destination text,
@@ -106,8 +110,9 @@ class _Query:
     groups: list[tuple[tuple[str, ...], ...]]
 
 
-def analyse_query(text: str, lang: str | None = None) -> _Query:
-    """Index terms of a query: its own words (stemmed), bigrams, and the English terms of glossary concepts."""
+def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | None = None) -> _Query:
+    """Index terms of a query: its own words (stemmed), bigrams, the English terms of glossary concepts, and for a
+    Danish query the English cognates of its words and compound parts that occur in vocab (the corpus terms)."""
     lang = lang or guess_language(text)
     pairs = analyse_pairs(text, "en")
     raw: dict[str, float] = {}
@@ -117,6 +122,11 @@ def analyse_query(text: str, lang: str | None = None) -> _Query:
     for w, s in pairs:
         raw[s] = raw.get(s, 0.0) + base
         words.setdefault(s, w)
+    if lang == "da" and vocab is not None and COGNATE_WEIGHT > 0:
+        for r in english_terms([w for w, _ in pairs], vocab):
+            if r.stem not in raw:
+                raw[r.stem] = COGNATE_WEIGHT
+                words[r.stem] = f"{r.english} ({r.danish})"
     if lang != "da":
         for (w1, _), (w2, _), bg in zip(pairs, pairs[1:], bigrams(stems), strict=False):
             raw[bg] = raw.get(bg, 0.0) + BIGRAM_WEIGHT * base
@@ -260,7 +270,7 @@ class Index:
         qv = query_vector if query_vector is not None else self.embedder.query(query)
         qv = np.asarray(qv, dtype=np.float32)
         t1 = time.perf_counter()
-        q = analyse_query(query, lang)
+        q = analyse_query(query, lang, self.vocab)
         n = len(self.docs)
         if n == 0:
             return SearchResult([], True, q.lang, math.inf, [c.label for c in q.concepts])
