@@ -13,20 +13,27 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import resource
 import statistics
 import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from eudesk.matching.text import analyse
-from eudesk.partners.ranking import TOP_PROJECTS, OrgDoc, PartnerIndex, ProjectDoc
+from eudesk.partners.ranking import TOP_PROJECTS, Figures, OrgDoc, PartnerIndex, ProjectDoc, Weights
 from eudesk.projects.sources.cordis import read_cordis
 
 K = 20
+# The 2-fold check of the weights: the shipped figures plus candidate signals that were tried and not kept
+# (topic-code hierarchy, best single project); a small grid, coordinate ascent from the shipped weights.
+COMPONENTS = ("fit", "network", "experience", "family", "topic_code", "best_project")
+GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0)
+_YEAR_PART = re.compile(r"^(19|20)\d\d$")
 _SIBLINGS = ("project_topics.csv", "projects_sample.csv", "project.json", "../h2020/project_topics.csv",
              "../h2020/projects_sample.csv", "../json_sample/project.json")
 
@@ -86,10 +93,110 @@ class Bm25Baseline:
         return [self.org_keys[i] for i in order if scores[i] > 0]
 
 
+def _lcp(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def _metrics(ranked: list[int], targets: set[int]) -> tuple[float, float]:
     hits = sum(1 for o in ranked[:K] if o in targets)
     rr = next((1.0 / (i + 1) for i, o in enumerate(ranked[:K]) if o in targets), 0.0)
     return hits / len(targets), rr
+
+
+def _code_parts(code: str) -> tuple[str, ...]:
+    """A topic code's parts without framework and years ('LC-SC3-EC-3-2020' -> lc, sc3, ec, 3)."""
+    return tuple(p for p in re.split(r"[-_.]", code.lower()) if p and not _YEAR_PART.match(p)
+                 and p not in ("h2020", "horizon"))
+
+
+class FoldCase:
+    """One case's candidate organisations (those rank() may suggest, in index order) with their normalised
+    components and which of them are targets: enough to score any weights without ranking again."""
+
+    def __init__(self, index: PartnerIndex, figures: Figures, targets: set[int], code_sim: np.ndarray) -> None:
+        def norm(x: np.ndarray) -> np.ndarray:
+            m = float(x.max()) if len(x) else 0.0
+            return x / m if m > 0 else x
+
+        live = figures.live
+        live_part = live[index.part_p]
+        pp, po = index.part_p[live_part], index.part_o[live_part]
+        topic_code = np.bincount(po, weights=(code_sim**2)[pp], minlength=index.n_o)
+        best = np.zeros(index.n_o)
+        np.maximum.at(best, po, figures.match[pp])
+        comps = np.stack([norm(figures.fit), norm(np.log1p(figures.network)), norm(figures.experience),
+                          norm(np.log1p(figures.family)), norm(np.log1p(topic_code)), best], axis=1)
+        rows = np.nonzero((figures.projects > 0) & (figures.fit > 0))[0]  # rank()'s mask with require_fit
+        self.comps = comps[rows]
+        self.hit = np.array([index.orgs[r].key in targets for r in rows], dtype=bool)
+        self.n_targets = len(targets)
+
+    def metrics(self, w: np.ndarray) -> tuple[float, float]:
+        """Recall@K and reciprocal rank of the first target for weights w (ties in index order, as rank())."""
+        sc = self.comps @ w
+        order = np.argsort(-sc, kind="stable")[:K]
+        order = order[sc[order] > 0]
+        hits = self.hit[order]
+        first = np.flatnonzero(hits)
+        return float(hits.sum()) / self.n_targets, (1.0 / (first[0] + 1) if len(first) else 0.0)
+
+
+def _fold_score(cases: list[FoldCase], w: np.ndarray) -> tuple[float, float]:
+    m = [c.metrics(w) for c in cases]
+    return statistics.fmean(r for r, _ in m), statistics.fmean(x for _, x in m)
+
+
+def _choose_weights(cases: list[FoldCase], start: np.ndarray) -> np.ndarray:
+    """Coordinate ascent over GRID on one half's cases (Recall@K), from the shipped weights."""
+    w, best = start.copy(), _fold_score(cases, start)[0]
+    for _ in range(3):
+        improved = False
+        for k in range(len(w)):
+            for g in GRID:
+                trial = w.copy()
+                trial[k] = g
+                r = _fold_score(cases, trial)[0]
+                if r > best + 1e-9:
+                    w, best, improved = trial, r, True
+        if not improved:
+            break
+    return w
+
+
+def two_fold(fold_cases: dict[int, FoldCase], seed: int = 0) -> dict[str, Any]:
+    """Weights chosen on one half of the projects, Recall@K/MRR reported on the other half (and in-sample), both
+    ways; the shipped weights on the same halves for comparison. Halves are drawn by project, so an evaluated
+    project's rows never inform the weights it is scored with."""
+    keys = sorted(fold_cases)
+    perm = np.random.default_rng(seed).permutation(len(keys))
+    halves = [[fold_cases[keys[i]] for i in perm[: len(keys) // 2]], [fold_cases[keys[i]] for i in perm[len(keys) // 2:]]]
+    d = Weights()
+    shipped = np.array([d.fit, d.network, d.experience, d.family, 0.0, 0.0])
+    folds: list[dict[str, Any]] = []
+    out: dict[str, Any] = {"components": list(COMPONENTS), "shipped_weights": shipped.tolist(), "folds": folds}
+    held, held_mrr, inside, n = 0.0, 0.0, 0.0, 0
+    for a, b in ((0, 1), (1, 0)):
+        w = _choose_weights(halves[a], shipped)
+        r_in, m_in = _fold_score(halves[a], w)
+        r_out, m_out = _fold_score(halves[b], w)
+        s_out = _fold_score(halves[b], shipped)
+        folds.append({"chosen_on": len(halves[a]), "weights": w.tolist(), "in_sample_recall@20": round(r_in, 4),
+                             "in_sample_mrr": round(m_in, 4), "held_out_recall@20": round(r_out, 4),
+                             "held_out_mrr": round(m_out, 4), "shipped_held_out_recall@20": round(s_out[0], 4),
+                             "shipped_held_out_mrr": round(s_out[1], 4)})
+        held += r_out * len(halves[b])
+        held_mrr += m_out * len(halves[b])
+        inside += r_in * len(halves[a])
+        n += len(halves[b])
+    out["held_out_recall@20"] = round(held / n, 4)
+    out["held_out_mrr"] = round(held_mrr / n, 4)
+    out["in_sample_recall@20"] = round(inside / n, 4)
+    return out
 
 
 def _throughput(paths: list[Path]) -> dict[str, float]:
@@ -234,6 +341,8 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
         for o in os_:
             org_projects[o].add(pk)
     queries: list[tuple[str, str]] = []
+    fold_cases: dict[int, FoldCase] = {}
+    code_parts = [_code_parts(p.topic_code) for p in index.projects]
     for pkey, targets in cases:
         rec = by_key[pkey]
         # what a user would have: topic code and topic title, plus the project's own title/objective if present
@@ -250,6 +359,10 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
                                                 project_match=match)]
         lat.append((time.perf_counter() - t) * 1000 + search_ms)
         res["eudesk"].append(_metrics(ranked, targets))
+        figs = index.figures(query, topic_code=rec.topic_code, exclude_projects=[pkey], project_match=match)
+        mine = _code_parts(rec.topic_code)
+        code_sim = np.array([_lcp(mine, c) / max(1, len(mine)) for c in code_parts])
+        fold_cases[pkey] = FoldCase(index, figs, targets, code_sim)
         # the words-only engine (BM25 fit), which answers while the vectors are not ready
         t = time.perf_counter()
         ranked = [s.org_key for s in index.rank(query, topic_code=rec.topic_code, k=K, exclude_projects=[pkey])]
@@ -273,6 +386,18 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
     for name in ("eudesk", "eudesk-words", "popularity", "bm25"):
         ratio = summary[name]["recall@20"] / best if best else float("nan")
         print(f"{name:<12}{summary[name]['recall@20']:>10.3f}{summary[name]['mrr']:>8.3f}{ratio:>24.2f}")
+    folds = two_fold(fold_cases)
+    check = _fold_score(list(fold_cases.values()), np.array(folds["shipped_weights"]))[0]
+    print(f"2-fold check by project (weights chosen on one half by coordinate ascent, Recall@20 on the other; "
+          f"components {', '.join(COMPONENTS)}; shipped weights {folds['shipped_weights']} give {check:.3f} "
+          f"on all cases):")
+    for i, f in enumerate(folds["folds"]):
+        print(f"  half {i + 1}: chosen {f['weights']}: in-sample {f['in_sample_recall@20']:.3f}, held-out "
+              f"{f['held_out_recall@20']:.3f} (MRR {f['held_out_mrr']:.3f}); shipped weights on the same held-out "
+              f"half {f['shipped_held_out_recall@20']:.3f}")
+    ratio_out = folds["held_out_recall@20"] / best if best else float("nan")
+    print(f"  held-out Recall@20 of chosen weights {folds['held_out_recall@20']:.3f} (in-sample "
+          f"{folds['in_sample_recall@20']:.3f}) = {ratio_out:.2f}x the best baseline")
     hybrid.cache.flush()  # query vectors: a re-run costs no model time
     print(f"participants with a project among the {TOP_PROJECTS} fitting ones: {statistics.fmean(covered):.3f}")
     print(f"hybrid index over {len(hybrid)} projects ({hybrid.n_embedded} embedded passages, "
@@ -286,6 +411,7 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
         "baselines": {"popularity": summary["popularity"], "bm25": summary["bm25"]},
         "latency_ms": {"p50": round(p50, 2), "p95": round(p95, 2)},
         "index_build_docs_per_s": round(len(projects) / build_s, 1),
+        "two_fold_weights": folds,
     }
     if not quick:
         scaled = _scaled_latency(projects, orgs, triples, queries[:40])
