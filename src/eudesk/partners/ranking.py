@@ -96,6 +96,7 @@ class Figures:
     projects: np.ndarray
     coordinated: np.ndarray
     family_name: str
+    terms: dict[str, float]  # the query's weighted index terms (BM25 fit, and the words shown as evidence)
 
     def combined(self, weights: Weights | None = None) -> np.ndarray:
         """The combined score of every organisation (before filters)."""
@@ -339,13 +340,14 @@ class PartnerIndex:
         trace: not in fit, network, experience, programme line, home links nor in the BM25 document frequencies."""
         exclude_projects = list(exclude_projects)
         excluded = {self.p_row[x] for x in exclude_projects if x in self.p_row}
+        weighted = query_terms(text, topic_code)[0]
         if project_match is not None:
             scores = np.zeros(self.n_p)
             for key, value in project_match.items():
                 if key in self.p_row:
                     scores[self.p_row[key]] = value
         else:
-            scores = self.project_scores(query_terms(text, topic_code)[0], exclude_projects)
+            scores = self.project_scores(weighted, exclude_projects)
         live = np.ones(self.n_p, dtype=bool)
         if excluded:
             live[list(excluded)] = False
@@ -380,7 +382,7 @@ class PartnerIndex:
             family = np.bincount(po, weights=in_fam[pp], minlength=self.n_o)
         return Figures(match=match, live=live, fit=fit, network=network, experience=experience,
                        home_links=home_links, family=family, projects=deg, coordinated=coord,
-                       family_name=fam.upper())
+                       family_name=fam.upper(), terms=weighted)
 
     def rank(self, text: str, *, topic_code: str = "", k: int = 20, filters: Filters | None = None,
              exclude_projects: Iterable[int] = (), home: Iterable[int] = (), require_fit: bool = True,
@@ -422,7 +424,7 @@ class PartnerIndex:
         years = np.array([p.year or 0 for p in self.projects], dtype=np.float64)
         last_year = np.zeros(self.n_o)
         np.maximum.at(last_year, po, years[pp])
-        weighted = query_terms(text, topic_code)[0]
+        weighted = f.terms
         display = term_display(text)
         out = []
         for i in rows:
