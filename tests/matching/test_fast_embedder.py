@@ -272,3 +272,25 @@ def test_threads_share_one_embedder(real_embedder) -> None:
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(lambda t: real_embedder.passages([t])[0], texts))
     assert np.allclose(np.vstack(got), expected, atol=1e-4)
+
+
+@pytest.mark.slow
+def test_exit_during_a_background_run_is_clean(tmp_path: Path) -> None:
+    """A process that exits while a daemon thread embeds (e.g. Ctrl-C during the index build) must not abort."""
+    import sys
+    import textwrap
+
+    script = tmp_path / "exit_while_embedding.py"
+    script.write_text(textwrap.dedent(f"""
+        import threading, time
+        from eudesk.matching.fast_embedder import make_fast_embedder
+        emb = make_fast_embedder(cache_dir={str(tmp_path / 'cache')!r}, required=True)
+        def work():
+            for i in range(200):
+                emb.passages([f"tekst nummer {{i}} om kommunale EU-projekter " * 40])
+        threading.Thread(target=work, daemon=True).start()
+        time.sleep(1.0)
+    """))
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "terminate called" not in proc.stderr

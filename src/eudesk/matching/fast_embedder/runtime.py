@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +15,19 @@ from eudesk.matching.embedder import E5_SPACE
 
 from .tokenizer import UnigramTokenizer
 from .weights import Q4_BLOCK_BYTES, QK, E5Weights
+
+_LIVE: weakref.WeakSet[OnnxE5Embedder] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    """At exit, let a run in progress (e.g. a background index build) finish and start no new one.
+
+    Otherwise onnxruntime's threads are torn down under a running session and the process aborts
+    ("terminate called without an active exception", exit code 134).
+    """
+    for emb in list(_LIVE):
+        emb.close()
 
 
 class OnnxE5Embedder:
@@ -56,7 +71,9 @@ class OnnxE5Embedder:
         # windows of at most short_tokens tokens run on this graph instead (see fast_embedder.SHORT_QUANT)
         self._short_session: Any = session(short_model) if short_model is not None else None
         self._short_tokens = short_tokens
-        self._lock = threading.Lock()  # one run at a time: both cores go to it, no oversubscription
+        self._lock = threading.Lock()
+        self._closed = False
+        _LIVE.add(self)  # one run at a time: both cores go to it, no oversubscription
 
     def _word_vectors(self, ids: np.ndarray) -> np.ndarray:
         """Dequantise the word-table rows for ids ([n] int) -> [n, H] float32."""
@@ -83,6 +100,8 @@ class OnnxE5Embedder:
         sess = self._short_session if self._short_session is not None and len(ids) <= self._short_tokens \
             else self._session
         with self._lock:
+            if self._closed:
+                raise RuntimeError("the embedder is closed (the process is exiting)")
             out = sess.run(outputs, {"emb": emb[None, :, :]})
         return [np.asarray(o, dtype=np.float32) for o in out]
 
@@ -98,6 +117,13 @@ class OnnxE5Embedder:
             acc /= total
             out[i] = acc / np.sqrt(max(float(acc @ acc), 1e-12))
         return out
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Wait (up to timeout) for a run in progress, then refuse new runs."""
+        got = self._lock.acquire(timeout=timeout)
+        self._closed = True
+        if got:
+            self._lock.release()
 
     def query(self, text: str) -> np.ndarray:
         """One query's vector (384,), 'query: ' role, L2-normalised."""
