@@ -35,6 +35,11 @@ _SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ere", ("ate", "e", "ise")),
     ("ent", ("ent",)),
     ("ant", ("ant",)),
+    ("ens", ("ence",)),
+    ("ans", ("ance",)),
+    ("atør", ("ator",)),
+    ("ør", ("or", "eur")),
+    ("ie", ("y",)),
     ("i", ("y",)),
     ("", ("", "e")),
 )

@@ -39,6 +39,8 @@ CONCEPTS: tuple[Concept, ...] = (
        "climate neutrality, climate-neutral, greenhouse gas, emissions, decarbonisation, carbon, mitigation, "
        "net zero, climate action"),
     _c("climate", "^klima", "climate, climate change"),
+    _c("environment and sustainability", "^miljø, miljøvenlig, miljøbelast, bæredygtig, ^grøn omstilling",
+       "environment, environmental, environmental impact, sustainable, sustainability, green transition"),
     _c("water", "^vand, spildevand, drikkevand, grundvand, regnvand, kloak, afløb, vandløb, vandforsyning, "
        "vandmiljø, rensning",
        "water, wastewater, drinking water, groundwater, stormwater, rainwater, sewer, water management, "
@@ -169,17 +171,25 @@ CONCEPTS: tuple[Concept, ...] = (
        "voksenuddannelse, ^kursus, ^kurser, ^lærling, færdighed",
        "skills, vocational education and training, vocational, training, upskilling, reskilling, "
        "adult learning, lifelong learning, apprenticeships"),
-    _c("higher education and research", "universitet, forskning, ^forsker, videregående, ^professionshøjskole",
+    _c("higher education and research", "universitet, forskning, ^forsker, videregående, ^professionshøjskole, "
+       "studerende",
        "higher education, universities, research, researchers, research and innovation"),
     _c("employment", "beskæftigelse, ^job, jobcenter, ledig, arbejdsløs, arbejdsmarked, ^ansæt, "
-       "virksomhedspraktik, fleksjob, kontanthjælp, sygedagpenge, ^jobsøg, ^praktik",
+       "virksomhedspraktik, fleksjob, kontanthjælp, sygedagpenge, ^jobsøg, ^praktik, arbejdsplads",
        "employment, jobs, unemployment, unemployed, labour market, work, job seekers, employability, "
        "public employment services"),
-    _c("workforce shortage", "rekrutter, mangel på arbejdskraft, ^medarbejder, ^personale, fastholdelse",
+    _c("workforce shortage", "rekrutter, mangel på arbejdskraft, ^medarbejder, ^personale, fastholdelse, ^ansatte, "
+       "faglært, højtuddannet",
        "workforce, labour shortages, recruitment, retention, staff, health workforce, care workers"),
     _c("business and SMEs", "virksomhed, ^erhverv, iværksæt, ^smv, ^butik, detailhandel, handel, ^firma",
        "SMEs, small and medium-sized enterprises, businesses, enterprises, companies, entrepreneurs, "
        "entrepreneurship, start-ups, retail"),
+    _c("growth and competitiveness", "^vækst, konkurrenceevne, produktivitet, ^eksport",
+       "growth, economic growth, competitiveness, productivity, export, internationalisation"),
+    _c("advice and knowledge transfer", "rådgivning, ^rådgiver, vejledning, ^sparring, vidensdeling, ^videnoverførsel",
+       "advice, advisory services, guidance, counselling, knowledge transfer, knowledge sharing"),
+    _c("leadership and management", "^ledelse, ^lederudvikling, ^ledere, ^mellemleder",
+       "leadership, management, managers, governance"),
     _c("tourism", "turis, ^turist, ^besøgende, ^overnatning", "tourism, tourists, visitors, sustainable tourism"),
     _c("innovation", "innovation, ^innover, nytænk, udvikling af nye, ^afprøv, forsøg, pilot, ^test",
        "innovation, innovative, pilot, piloting, testing, demonstration, experimentation, living labs"),
