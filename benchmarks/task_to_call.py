@@ -11,6 +11,7 @@ baseline. Labels are read only to score the rankings, after every ranking is mad
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import time
@@ -116,6 +117,45 @@ def dense_doc_vectors(docs: Sequence[Document], embedder: Embedder, cache: Vecto
     return cache.embed_passages(embedder, texts, batch=16, progress=progress_printer("embedding dense_doc texts"))
 
 
+def _fit_levels(points: list[tuple[float, float, bool]]) -> tuple[float, float]:
+    """The (cosine, coverage) levels of the 'one signal alone' rule with the fewest balanced errors on points of
+    (best cosine, best coverage, fits): errors on nothing-fits cases and on fitting cases weigh equally."""
+    n_pos = max(sum(1 for p in points if p[2]), 1)
+    n_neg = max(sum(1 for p in points if not p[2]), 1)
+    best = (math.inf, math.inf, math.inf)
+    for cos in sorted({p[0] for p in points} | {math.inf}):
+        for cov in sorted({p[1] for p in points} | {math.inf}):
+            fp = sum(1 for d, v, y in points if not y and (d >= cos or v >= cov))
+            fn = sum(1 for d, v, y in points if y and not (d >= cos or v >= cov))
+            err = fp / n_neg + fn / n_pos
+            if err < best[0] - 1e-12:
+                best = (err, cos, cov)
+    return best[1], best[2]
+
+
+def abstention_held_out(evidence: dict[str, dict[str, tuple[float, float]]], none_cases: list[dict[str, Any]],
+                        pos_cases: list[dict[str, Any]]) -> dict[str, Any]:
+    """How the good-match rule (model's cosine or words' coverage above a per-language level) does on cases its
+    levels were not fitted on: per language, each case is judged with levels fitted on all other cases."""
+    out: dict[str, Any] = {"expect_none_total": 0, "expect_none_abstained": 0, "positive_total": 0,
+                           "positive_wrongly_abstained": 0, "levels_all_cases": {}}
+    labelled = [(c["id"], False) for c in none_cases] + [(c["id"], True) for c in pos_cases]
+    for lang in LANGS:
+        points = {cid: (*evidence[lang][cid], fits) for cid, fits in labelled}
+        cos, cov = _fit_levels(list(points.values()))
+        out["levels_all_cases"][lang] = {"cosine": round(cos, 4), "coverage": round(cov, 4)}
+        for cid, (d, v, fits) in points.items():
+            cos, cov = _fit_levels([p for other, p in points.items() if other != cid])
+            good = d >= cos or v >= cov
+            if fits:
+                out["positive_total"] += 1
+                out["positive_wrongly_abstained"] += not good
+            else:
+                out["expect_none_total"] += 1
+                out["expect_none_abstained"] += not good
+    return out
+
+
 def top_ids(scores: np.ndarray, ids: Sequence[str], k: int = K) -> list[str]:
     """Ids of the k highest scores."""
     order = np.argsort(-scores, kind="stable")[:k]
@@ -191,6 +231,7 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
         name: {lang: {} for lang in LANGS} for name in NAMES}
     abstained: dict[str, dict[str, bool]] = {lang: {} for lang in LANGS}
     good_counts: dict[str, dict[str, int]] = {lang: {} for lang in LANGS}
+    evidence: dict[str, dict[str, tuple[float, float]]] = {lang: {} for lang in LANGS}
     for c in cases:
         for lang in LANGS:
             text, qv = c[f"description_{lang}"], qvecs[(c["id"], lang)]
@@ -198,6 +239,9 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
             runs["eudesk"][lang][c["id"]] = [m.doc_id for m in res.matches]
             abstained[lang][c["id"]] = res.abstained
             good_counts[lang][c["id"]] = len(res.good_matches)
+            comps = [m.explanation.components for m in res.matches]
+            evidence[lang][c["id"]] = (max((x["dense"] for x in comps), default=-1.0),
+                                       max((x.get("coverage", 0.0) for x in comps), default=0.0))
             lexical_100 = bm25[lang].rank(text, 100)
             runs["bm25"][lang][c["id"]] = lexical_100[:K]
             doc_scores = doc_vecs @ qv
@@ -252,11 +296,13 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
         perf["embed_passages_per_s"] = len(sample) / (time.perf_counter() - t0)
     perf["peak_rss_mb"] = peak_rss_mb()
 
-    _print(figures, abstain, by_lang, perf)
+    held_out = abstention_held_out(evidence, none_cases, pos_cases)
+    _print(figures, abstain, by_lang, perf, held_out)
     payload = {
         "suite": "task-to-call",
         "cases": len(cases),
-        "eudesk": {**figures["eudesk"], "abstain": abstain, "abstain_by_lang": by_lang},
+        "eudesk": {**figures["eudesk"], "abstain": abstain, "abstain_by_lang": by_lang,
+                   "abstain_held_out": held_out},
         "baselines": {name: figures[name] for name in figures if name != "eudesk"},
         "baseline_definitions": BASELINE_DEFINITIONS,
         "ratios": ratios(figures),
@@ -301,7 +347,7 @@ def ratios(figures: dict[str, dict[str, dict[str, float]]]) -> dict[str, Any]:
 
 
 def _print(figures: dict[str, dict[str, dict[str, float]]], abstain: dict[str, int],
-           by_lang: dict[str, dict[str, float]], perf: dict[str, Any]) -> None:
+           by_lang: dict[str, dict[str, float]], perf: dict[str, Any], held_out: dict[str, Any]) -> None:
     for lang in LANGS:
         rows = []
         for name in figures:
@@ -324,6 +370,10 @@ def _print(figures: dict[str, dict[str, dict[str, float]]], abstain: dict[str, i
     print(f"abstention: expect_none abstained {abstain['expect_none_abstained']}/{abstain['expect_none_total']}, "
           f"positives wrongly abstained {abstain['positive_wrongly_abstained']}/{abstain['positive_total']} "
           f"(by language: {by_lang})")
+    print(f"abstention rule refitted without each case (leave-one-case-out): expect_none abstained "
+          f"{held_out['expect_none_abstained']}/{held_out['expect_none_total']}, positives wrongly abstained "
+          f"{held_out['positive_wrongly_abstained']}/{held_out['positive_total']}; levels fitted on all cases "
+          f"{held_out['levels_all_cases']}")
     lat = perf["latency_ms"]
     rows = [[f"{perf['corpus_docs']} / {perf['corpus_passages']} / {perf['lexical_passages']}", lat["p50"], lat["p95"],
              lat["search_only_p50"], lat["search_only_p95"], perf["build_docs_per_s"]]]
