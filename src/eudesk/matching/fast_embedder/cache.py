@@ -68,7 +68,7 @@ def cached_model(*, cache_dir: Path, checksum: str, runtime_version: str, recipe
             return path
     except (OSError, ValueError):
         pass
-    print(f"eudesk: building the fast embedder for onnxruntime {runtime_version} "
+    print(f"eudesk: building the fast embedder's {part} graph for onnxruntime {runtime_version} "
           f"(one-time, cached in {sub}) ...", file=sys.stderr, flush=True)
     t0 = time.monotonic()
     data = build()
@@ -78,5 +78,5 @@ def cached_model(*, cache_dir: Path, checksum: str, runtime_version: str, recipe
     for old in sub.glob("e5-small-*"):
         if not old.name.startswith(stem + ".") and old.suffix in (".onnx", ".json"):  # parts share the stem
             old.unlink(missing_ok=True)
-    print(f"eudesk: fast embedder built in {time.monotonic() - t0:.1f}s", file=sys.stderr, flush=True)
+    print(f"eudesk: fast embedder's {part} graph built in {time.monotonic() - t0:.1f}s", file=sys.stderr, flush=True)
     return path
