@@ -57,7 +57,8 @@ class UnigramTokenizer:
             if p and i != self.unk:
                 vocab.setdefault(p, i)  # e5.c's hash probe finds the lowest index first
         self._vocab = vocab
-        self._max_bytes = max(len(p.encode("utf-8", "surrogateescape")) for p in tables.pieces)
+        # every proper prefix of a piece: a substring that is none can grow into no piece, so the search stops
+        self._prefixes = frozenset(p[:k] for p in vocab for k in range(1, len(p)))
         # maps to a string (possibly empty); identity code points are simply absent
         self._norm = {cp: "".join(chr(c) for c in out) for cp, out in tables.norm.items()}
         self._trans = str.maketrans(self._norm)
@@ -81,20 +82,18 @@ class UnigramTokenizer:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        vocab, scores, maxb = self._vocab, self._scores, self._max_bytes
-        blen = [len(ch.encode("utf-8", "surrogateescape")) for ch in word]
+        vocab, scores, prefixes = self._vocab, self._scores, self._prefixes
         n = len(word)
         edges = []
         for i in range(n):
             row = []
-            nbytes = 0
             for e in range(i + 1, n + 1):
-                nbytes += blen[e - 1]
-                if nbytes > maxb:
-                    break
-                idx = vocab.get(word[i:e])
+                sub = word[i:e]
+                idx = vocab.get(sub)
                 if idx is not None:
                     row.append((e, idx, scores[idx]))
+                if sub not in prefixes:
+                    break
             edges.append(tuple(row))
         result = tuple(edges)
         with self._lock:
