@@ -123,14 +123,22 @@ def _fit_levels(points: list[tuple[float, float, bool]]) -> tuple[float, float]:
     n_pos = max(sum(1 for p in points if p[2]), 1)
     n_neg = max(sum(1 for p in points if not p[2]), 1)
     best = (math.inf, math.inf, math.inf)
-    for cos in sorted({p[0] for p in points} | {math.inf}):
-        for cov in sorted({p[1] for p in points} | {math.inf}):
+    for cos in _midpoints([p[0] for p in points]):
+        for cov in _midpoints([p[1] for p in points]):
             fp = sum(1 for d, v, y in points if not y and (d >= cos or v >= cov))
             fn = sum(1 for d, v, y in points if y and not (d >= cos or v >= cov))
             err = fp / n_neg + fn / n_pos
             if err < best[0] - 1e-12:
                 best = (err, cos, cov)
     return best[1], best[2]
+
+
+def _midpoints(values: list[float]) -> list[float]:
+    """Candidate levels between consecutive distinct values (and beyond both ends): a level never sits on a case."""
+    v = sorted(set(values))
+    if not v:
+        return [math.inf]
+    return [v[0] - 1e-6, *((a + b) / 2 for a, b in zip(v, v[1:], strict=False)), math.inf]
 
 
 def abstention_held_out(evidence: dict[str, dict[str, tuple[float, float]]], none_cases: list[dict[str, Any]],

@@ -39,8 +39,6 @@ CONCEPTS: tuple[Concept, ...] = (
        "climate neutrality, climate-neutral, greenhouse gas, emissions, decarbonisation, carbon, mitigation, "
        "net zero, climate action"),
     _c("climate", "^klima", "climate, climate change"),
-    _c("environment and sustainability", "^miljø, miljøvenlig, miljøbelast, bæredygtig, ^grøn omstilling",
-       "environment, environmental, environmental impact, sustainable, sustainability, green transition"),
     _c("water", "^vand, spildevand, drikkevand, grundvand, regnvand, kloak, afløb, vandløb, vandforsyning, "
        "vandmiljø, rensning",
        "water, wastewater, drinking water, groundwater, stormwater, rainwater, sewer, water management, "
@@ -184,12 +182,6 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("business and SMEs", "virksomhed, ^erhverv, iværksæt, ^smv, ^butik, detailhandel, handel, ^firma",
        "SMEs, small and medium-sized enterprises, businesses, enterprises, companies, entrepreneurs, "
        "entrepreneurship, start-ups, retail"),
-    _c("growth and competitiveness", "^vækst, konkurrenceevne, produktivitet, ^eksport",
-       "growth, economic growth, competitiveness, productivity, export, internationalisation"),
-    _c("advice and knowledge transfer", "rådgivning, ^rådgiver, vejledning, ^sparring, vidensdeling, ^videnoverførsel",
-       "advice, advisory services, guidance, counselling, knowledge transfer, knowledge sharing"),
-    _c("leadership and management", "^ledelse, ^lederudvikling, ^ledere, ^mellemleder",
-       "leadership, management, managers, governance"),
     _c("tourism", "turis, ^turist, ^besøgende, ^overnatning", "tourism, tourists, visitors, sustainable tourism"),
     _c("innovation", "innovation, ^innover, nytænk, udvikling af nye, ^afprøv, forsøg, pilot, ^test",
        "innovation, innovative, pilot, piloting, testing, demonstration, experimentation, living labs"),
