@@ -49,3 +49,12 @@ def test_danish_compound_reaches_english_call_and_says_why() -> None:
     res = index.search("Kommunen vil udbygge cykelinfrastrukturen", lang="da")
     assert res.matches[0].doc_id == "BIKE"
     assert any("infrastructure" in t for t in res.matches[0].explanation.terms)
+
+
+def test_renewing_something_is_not_renewable_energy() -> None:
+    from eudesk.matching.glossary import concepts_in_stems
+
+    labels = {c.label for c in concepts_in_stems(set(analyse("renew the municipal payroll system", "en")))}
+    assert "renewable energy" not in labels
+    labels = {c.label for c in concepts_in_stems(set(analyse("renewable energy", "en")) | {"renew_energi"})}
+    assert "renewable energy" in labels

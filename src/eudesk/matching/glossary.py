@@ -66,7 +66,7 @@ CONCEPTS: tuple[Concept, ...] = (
        "energy, electricity, grid, district heating, heating, heat, energy supply, utilities"),
     _c("renewable energy", "vedvarende energi, solcelle, solenergi, vindmølle, vindenergi, varmepumpe, biogas, "
        "geotermi, brint",
-       "renewable energy, renewables, solar, photovoltaic, wind, heat pump, biogas, geothermal, hydrogen"),
+       "renewable energy, solar, photovoltaic, wind, heat pump, biogas, geothermal, hydrogen"),
     _c("energy efficiency", "energieffektiv, energibespar, energiforbrug, energirenover, isolering",
        "energy efficiency, energy savings, energy consumption, energy renovation, insulation"),
     _c("energy poverty", "energifattig, varmeregning, elregning, ^råd til varme",
