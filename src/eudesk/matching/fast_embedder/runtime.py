@@ -73,7 +73,12 @@ class OnnxE5Embedder:
         self._short_tokens = short_tokens
         self._lock = threading.Lock()
         self._closed = False
-        _LIVE.add(self)  # one run at a time: both cores go to it, no oversubscription
+        _LIVE.add(self)
+        # One window of the longest length through each graph: onnxruntime's memory arena grows to its final
+        # size now (~0.2 s), not a little on each new text length (that added ~5-10 ms to first queries).
+        self._run([self.tokenizer.bos] + [self.tokenizer.unk] * self._max_content + [self.tokenizer.eos])
+        if self._short_session is not None:
+            self._run([self.tokenizer.bos] + [self.tokenizer.unk] * max(short_tokens - 2, 1) + [self.tokenizer.eos])  # one run at a time: both cores go to it, no oversubscription
 
     def _word_vectors(self, ids: np.ndarray) -> np.ndarray:
         """Dequantise the word-table rows for ids ([n] int) -> [n, H] float32."""
