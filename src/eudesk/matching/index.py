@@ -60,6 +60,15 @@ COVERAGE_PSEUDO_UNITS = 2.0
 COVERAGE_GOOD: dict[str, float] = {"da": 0.5808, "en": 0.3404}
 
 
+def _in_sorted(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """For each of rows, whether it is in sorted_rows (a term's postings, ascending): binary search, so the cost
+    grows with the few rows asked about, not with the corpus (np.isin sorts the postings on every call)."""
+    if not len(sorted_rows):
+        return np.zeros(len(rows), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
+    return np.asarray(sorted_rows[at] == rows)
+
+
 @dataclass(frozen=True)
 class PassageHit:
     """A passage of a matched document: its text, its score (cosine to the query), where it is, shared terms."""
@@ -419,7 +428,7 @@ class Index:
                 continue
             r, _ = self.bm25.postings(term)
             weights.append(qw * self.bm25.term_idf(term))
-            present.append(np.isin(rows, r))
+            present.append(_in_sorted(r, rows))
         for alternatives in q.groups:
             idf = 0.0
             hit = np.zeros(len(rows), dtype=bool)
@@ -429,7 +438,7 @@ class Index:
                 idf = max(idf, min(self.bm25.term_idf(t) for t in alt))
                 has = np.ones(len(rows), dtype=bool)
                 for t in alt:
-                    has &= np.isin(rows, self.bm25.postings(t)[0])
+                    has &= _in_sorted(self.bm25.postings(t)[0], rows)
                 hit |= has
             if idf > 0:
                 weights.append(idf)
