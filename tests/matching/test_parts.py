@@ -136,3 +136,18 @@ def test_bundled_vectors_cover_every_embedded_passage_of_the_bundled_calls() -> 
 def test_kunstig_intelligens_is_not_art() -> None:
     labels = {c.label for c in concepts_in_danish("vi vil bruge kunstig intelligens i sagsbehandlingen")}
     assert "artificial intelligence" in labels and "culture" not in labels
+
+
+def test_danish_false_friends_do_not_bring_a_concept_in() -> None:
+    from eudesk.matching.glossary import concepts_in_danish
+
+    def labels(text: str) -> set[str]:
+        return {c.label for c in concepts_in_danish(text)}
+
+    assert "water" not in labels("Holdet vandt kampen, og vi vil vandre hjem")
+    assert "green spaces" not in labels("Ny parkering ved stationen")
+    assert "schools and education" not in labels("En elevator til rådhuset")
+    # the same stems still work where they mean the concept
+    assert "water" in labels("Regnvand og vandforsyning")
+    assert "green spaces" in labels("Nye parker i byen")
+    assert "schools and education" in labels("Elever i folkeskolen")

@@ -267,18 +267,32 @@ CONCEPTS: tuple[Concept, ...] = (
 )
 
 
+# Danish words that begin like a concept's stem but mean something else ("vandt" = won, "vandre" = hike,
+# "parkering" = parking, "elevator", "frugtbar" = fruitful, "voldsom" = violent/intense, as in "voldsomme
+# regnskyl"). A word starting with one of these does not bring that concept in.
+FALSE_FRIENDS: dict[str, tuple[str, ...]] = {
+    "water": ("vandt", "vandr"),
+    "green spaces": ("parkering", "parkere", "parkeret"),
+    "schools and education": ("elevator",),
+    "local food": ("frugtbar",),
+    "gender equality and violence": ("voldsom",),
+}
+
+
 @dataclass(frozen=True)
 class _DanishMatcher:
     prefix: dict[str, list[int]]  # a stem matching at the start of a word
     whole: dict[str, list[int]]  # a stem that must be the whole word
     infix: dict[str, list[int]]  # a stem matching anywhere inside a word (compounds)
     phrases: list[tuple[str, int]]  # multi-word stems: (regex, concept index)
+    false_friends: list[tuple[str, int]]  # (word beginning, concept index) that does not mean the concept
 
 
 @lru_cache(maxsize=1)
 def _danish_matcher() -> _DanishMatcher:
-    m = _DanishMatcher({}, {}, {}, [])
+    m = _DanishMatcher({}, {}, {}, [], [])
     for ci, c in enumerate(CONCEPTS):
+        m.false_friends.extend((start, ci) for start in FALSE_FRIENDS.get(c.label, ()))
         for stem in c.da:
             body = stem.strip("^$ ").lower()
             if " " in body:
@@ -310,12 +324,15 @@ def concepts_in_danish(text: str) -> list[Concept]:
     low = text.lower()
     hit: set[int] = set()
     for w in set(_DA_WORD.findall(low)):
-        hit.update(m.whole.get(w, ()))
+        found: set[int] = set(m.whole.get(w, ()))
         for i in range(1, len(w) + 1):
-            hit.update(m.prefix.get(w[:i], ()))
+            found.update(m.prefix.get(w[:i], ()))
         for i in range(len(w) - 4):
             for j in range(i + 5, len(w) + 1):
-                hit.update(m.infix.get(w[i:j], ()))
+                found.update(m.infix.get(w[i:j], ()))
+        if found:
+            found.difference_update(ci for start, ci in m.false_friends if w.startswith(start))
+            hit |= found
     for match in _phrase_regex().finditer(low):
         hit.add(int(str(match.lastgroup)[1:].split("_")[0]))
     return [CONCEPTS[i] for i in sorted(hit)]
