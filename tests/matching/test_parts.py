@@ -151,3 +151,10 @@ def test_danish_false_friends_do_not_bring_a_concept_in() -> None:
     assert "water" in labels("Regnvand og vandforsyning")
     assert "green spaces" in labels("Nye parker i byen")
     assert "schools and education" in labels("Elever i folkeskolen")
+
+
+def test_cycling_is_not_stemmed_into_cycle() -> None:
+    from eudesk.matching.text import analyse
+
+    assert "cycling" in analyse("walking and cycling infrastructure")
+    assert "cycl" in analyse("the life cycle of batteries") and "cycl" not in analyse("safe cycling to school")

@@ -29,9 +29,17 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+# English words Snowball over-stems into another common word's stem: "cycling" (by bike) would become "cycl",
+# the stem of "cycle" (life cycle, fuel cycle), which nearly every technical call uses.
+EN_STEM_EXCEPTIONS = {"cycling": "cycling"}
+
+
 def stem_words(tokens: list[str], lang: str = "en") -> list[str]:
-    """Stems of tokens with the language's Snowball stemmer."""
-    return list(_stemmer(lang).stemWords(tokens))
+    """Stems of tokens with the language's Snowball stemmer (English: with EN_STEM_EXCEPTIONS)."""
+    stems = list(_stemmer(lang).stemWords(tokens))
+    if lang == "en":
+        return [EN_STEM_EXCEPTIONS.get(t, s) for t, s in zip(tokens, stems, strict=True)]
+    return stems
 
 
 def content_words(text: str, lang: str = "en") -> list[str]:
