@@ -59,8 +59,9 @@ class OnnxE5Embedder:
         so.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         so.inter_op_num_threads = 1
         so.log_severity_level = 3
-        # no busy-waiting between runs: the web app and other work share few cores
-        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # The worker thread busy-waits briefly between the ~230 operators of a run instead of sleeping: ~8%
+        # faster per query here (24.8 against 27.0 ms, interleaved). onnxruntime stops spinning soon after a run.
+        so.add_session_config_entry("session.intra_op.allow_spinning", "1")
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
 
         def session(model: str | os.PathLike[str] | bytes) -> Any:
