@@ -80,6 +80,9 @@ def doctor() -> None:
                                              if run else ""))
     embedder = make_embedder(settings.embedder, cache_dir=str(settings.resolved_cache_dir))
     console.print(f"embedder:   {embedder.name} (setting EUDESK_EMBEDDER={settings.embedder})")
+    details = getattr(embedder, "details", "")
+    if details:
+        console.print(f"runtime:    {details}")
 
 
 def main() -> None:

