@@ -62,7 +62,6 @@ class UnigramTokenizer:
         # maps to a string (possibly empty); identity code points are simply absent
         self._norm = {cp: "".join(chr(c) for c in out) for cp, out in tables.norm.items()}
         self._trans = str.maketrans(self._norm)
-        self._cache: OrderedDict[str, _WordEdges] = OrderedDict()
         self._paths: OrderedDict[str, _WordPath] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -79,9 +78,7 @@ class UnigramTokenizer:
 
     # -- lattice --------------------------------------------------------------------------------------
     def _word_edges(self, word: str) -> _WordEdges:
-        cached = self._cache.get(word)
-        if cached is not None:
-            return cached
+        """The lattice of one word (not cached: the word's best path is, and the exact fallback is rare)."""
         vocab, scores, prefixes = self._vocab, self._scores, self._prefixes
         n = len(word)
         edges = []
@@ -95,12 +92,7 @@ class UnigramTokenizer:
                 if sub not in prefixes:
                     break
             edges.append(tuple(row))
-        result = tuple(edges)
-        with self._lock:
-            self._cache[word] = result
-            if len(self._cache) > _WORD_CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return result
+        return tuple(edges)
 
     @staticmethod
     def _split_words(s: str) -> list[str]:
