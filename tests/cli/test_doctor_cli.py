@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from eudesk.cli.main import app
-from eudesk.config import get_settings
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("EUDESK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("EUDESK_LOAD_BUNDLED_DATA", "false")
-    monkeypatch.delenv("EUDESK_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
 
 
 def test_doctor_with_the_fake_embedder(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:

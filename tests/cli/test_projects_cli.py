@@ -3,30 +3,17 @@ one line naming file, line and field."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from eudesk.cli.main import app
-from eudesk.config import get_settings
 
 HEADER = "projectID,projectAcronym,organisationID,name,activityType,city,country,order,role,ecContribution"
 
 
 def flat(text: str) -> str:
     return " ".join(text.split())
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("EUDESK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("EUDESK_LOAD_BUNDLED_DATA", "false")
-    monkeypatch.delenv("EUDESK_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
 
 
 def test_import_twice_and_a_bad_file(env: Path) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -10,6 +12,10 @@ from rich.table import Table
 from eudesk.cli.common import console, db_session
 from eudesk.config import get_settings
 from eudesk.core.dates import today as today_for
+
+if TYPE_CHECKING:
+    from eudesk.config import Settings
+    from eudesk.tasks.matcher import CallMatcher
 
 app = typer.Typer(help="Tasks (project ideas): import from CSV/Excel, list, match to calls.", no_args_is_help=True)
 
@@ -57,6 +63,16 @@ def list_(
     console.print(table)
 
 
+def _matcher(lexical: bool) -> tuple[Settings, dt.date, CallMatcher]:
+    """Settings, today and a calls matcher that builds in the foreground with a progress line."""
+    from eudesk.tasks.matcher import CallMatcher
+
+    settings = get_settings()
+    matcher = CallMatcher(settings, background=False, semantic=not lexical)
+    matcher.progress_callback = _progress
+    return settings, today_for(settings.today), matcher
+
+
 @app.command("match")
 def match(
     task_id: int = typer.Argument(..., help="The task's id (see `eudesk tasks list`)."),
@@ -65,12 +81,8 @@ def match(
 ) -> None:
     """Show the open and forthcoming calls that fit a task, why, and the deciding facts; or 'no good match'."""
     from eudesk.tasks import service
-    from eudesk.tasks.matcher import CallMatcher
 
-    settings = get_settings()
-    today = today_for(settings.today)
-    matcher = CallMatcher(settings, background=False, semantic=not lexical)
-    matcher.progress_callback = _progress
+    settings, today, matcher = _matcher(lexical)
     with db_session(settings) as session:
         task = service.get_task(session=session, task_id=task_id)
         matcher.refresh(session=session, today=today)
@@ -106,12 +118,8 @@ def rematch(
 ) -> None:
     """Re-match every task against the current calls (run after importing or syncing calls)."""
     from eudesk.tasks import service
-    from eudesk.tasks.matcher import CallMatcher
 
-    settings = get_settings()
-    today = today_for(settings.today)
-    matcher = CallMatcher(settings, background=False, semantic=not lexical)
-    matcher.progress_callback = _progress
+    settings, today, matcher = _matcher(lexical)
     with db_session(settings) as session:
         matcher.refresh(session=session, today=today)
         n = service.rematch_all(session=session, matcher=matcher, today=today, force=force)
