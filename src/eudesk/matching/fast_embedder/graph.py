@@ -123,10 +123,11 @@ def build_model(weights: E5Weights, *, quant: str = "int8", accuracy_level: int 
         if bias_name:
             node("Add", [product, bias_name], [out])
 
-    init("tiny", np.array(1e-6, dtype=np.float32))
+    if "int8t" in modes.values():
+        init("tiny", np.array(1e-6, dtype=np.float32))
     node("LayerNormalization", ["emb", init("emb.ln.w", weights.f32("emb.ln.w")),
                                 init("emb.ln.b", weights.f32("emb.ln.b"))], ["x0"], axis=-1, epsilon=eps)
-    split = init("split_qkv", np.array([H, H, H], dtype=np.int64))
+    split = "" if modes["qkv"] == "qattn" else init("split_qkv", np.array([H, H, H], dtype=np.int64))
     x = "x0"
     for li in range(hp.layers):
         p = f"l{li}"
