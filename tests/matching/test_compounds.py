@@ -58,3 +58,23 @@ def test_renewing_something_is_not_renewable_energy() -> None:
     assert "renewable energy" not in labels
     labels = {c.label for c in concepts_in_stems(set(analyse("renewable energy", "en")) | {"renew_energi"})}
     assert "renewable energy" in labels
+
+
+def test_explanation_shows_the_english_word_the_call_uses_not_the_spelling_rule_form() -> None:
+    # "reducere" -> the rule's form "reducate" (stem "reduc"), a word English does not have
+    assert cognate("reducere", set(analyse("reduce emissions", "en"))).english == "reducate"  # type: ignore[union-attr]
+    docs = [Document("CUT", "Cutting emissions", "Scope:\nCities reduce emissions and reduce waste; a reduction."),
+            Document("SOIL", "Soil health", "Scope:\nFarmers measure soil carbon.")]
+    res = Index.build(docs, FakeEmbedder()).search("Vi vil reducere udledningen", lang="da")
+    assert res.matches[0].doc_id == "CUT"
+    terms = res.matches[0].explanation.terms
+    assert "reduce (reducere)" in terms
+    assert not any("reducate" in t for t in terms)
+
+
+def test_surface_word_is_the_most_frequent_form_with_that_stem() -> None:
+    from eudesk.matching.index import surface_word
+
+    assert surface_word("Reduction plans. We reduce, they reduce.", "reduc") == "reduce"
+    assert surface_word("Happy citizens", "happi") == "happy"  # a stem that is not a prefix of its word
+    assert surface_word("Nothing related here", "reduc") is None

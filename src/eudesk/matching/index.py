@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -17,7 +18,7 @@ from eudesk.matching.embedder import Embedder, vector_space
 from eudesk.matching.glossary import Concept, concept_terms, concepts_in_danish, concepts_in_stems
 from eudesk.matching.lexical import BM25
 from eudesk.matching.passages import Document, Passage, split_document
-from eudesk.matching.text import analyse, analyse_pairs, bigrams, guess_language
+from eudesk.matching.text import analyse, analyse_pairs, bigrams, guess_language, stem_words
 
 Progress = Callable[[int, int], None]
 
@@ -133,6 +134,8 @@ class _Query:
     words: dict[str, str]  # stem or bigram -> a readable query word
     concepts: list[Concept]
     groups: list[tuple[tuple[str, ...], ...]]
+    # English stem of a Danish word's cognate -> that Danish word; shown as the English word the call itself uses
+    cognates: dict[str, str] = field(default_factory=dict)
 
 
 def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | None = None) -> _Query:
@@ -142,6 +145,7 @@ def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | N
     pairs = analyse_pairs(text, "en")
     raw: dict[str, float] = {}
     words: dict[str, str] = {}
+    cognates: dict[str, str] = {}
     base = DANISH_RAW_WEIGHT if lang == "da" else 1.0
     stems = [s for _, s in pairs]
     for w, s in pairs:
@@ -151,7 +155,8 @@ def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | N
         for r in english_terms([w for w, _ in pairs], vocab):
             if r.stem not in raw:
                 raw[r.stem] = COGNATE_WEIGHT
-                words[r.stem] = f"{r.english} ({r.danish})"
+                words[r.stem] = f"{r.english} ({r.danish})"  # until a passage shows the word it uses
+                cognates[r.stem] = r.danish
     if lang != "da":
         for (w1, _), (w2, _), bg in zip(pairs, pairs[1:], bigrams(stems), strict=False):
             raw[bg] = raw.get(bg, 0.0) + BIGRAM_WEIGHT * base
@@ -159,7 +164,7 @@ def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | N
     concepts = concepts_in_danish(text) if lang == "da" else concepts_in_stems(set(raw))
     terms = concept_terms()
     groups = [terms[c.label].terms for c in concepts]
-    return _Query(lang, raw, words, concepts, groups)
+    return _Query(lang, raw, words, concepts, groups, cognates)
 
 
 class Index:
@@ -467,13 +472,16 @@ class Index:
                 arr[row] = value
         return arr
 
-    def _query_term_ids(self, q: _Query, concept_scores: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    def _query_term_ids(self, q: _Query, concept_scores: np.ndarray) -> tuple[np.ndarray, list[str], dict[int, str]]:
         """Vocabulary ids of the query's words and of the English terms of its concepts found in the corpus,
-        with readable labels."""
+        with readable labels, and the positions of the labels that are cognates (their English stem)."""
         ids: list[int] = []
         labels: list[str] = []
+        cognate_at: dict[int, str] = {}
         for s, w in q.words.items():
             if "_" not in s and s in self.vocab:
+                if s in q.cognates:
+                    cognate_at[len(labels)] = s
                 ids.append(self.vocab[s])
                 labels.append(w)
         cts = concept_terms()
@@ -485,16 +493,16 @@ class Index:
                 if term[0] in self.vocab:
                     ids.append(self.vocab[term[0]])
                     labels.append(label)
-        return np.asarray(ids, dtype=np.int64), labels
+        return np.asarray(ids, dtype=np.int64), labels, cognate_at
 
     def _explain(self, row: int, sims: np.ndarray, q: _Query, concept_scores: np.ndarray,
-                 components: dict[str, float], term_ids: tuple[np.ndarray, list[str]]) -> Explanation:
+                 components: dict[str, float], term_ids: tuple[np.ndarray, list[str], dict[int, str]]) -> Explanation:
         start, end = int(self.s_start[row]), int(self.s_start[row + 1])
         local = sims[start:end]
         order = np.argsort(-local)
         hits: list[PassageHit] = []
         shared: dict[str, None] = {}
-        q_ids, q_labels = term_ids
+        q_ids, q_labels, cognate_at = term_ids
         for j in order:
             if len(hits) >= 3:
                 break
@@ -504,12 +512,30 @@ class Index:
             present = self.u_terms[self.u_indptr[u] : self.u_indptr[u + 1]]
             pos = np.minimum(np.searchsorted(present, q_ids), max(len(present) - 1, 0))
             found = present[pos] == q_ids if len(present) else np.zeros(len(q_ids), dtype=bool)
-            terms = tuple(dict.fromkeys(q_labels[j] for j in np.flatnonzero(found)))
+            terms = tuple(dict.fromkeys(
+                f"{surface_word(p.text, cognate_at[j]) or q_labels[j].split(' (')[0]} ({q.cognates[cognate_at[j]]})"
+                if j in cognate_at else q_labels[j] for j in map(int, np.flatnonzero(found))))
             for t in terms:
                 shared.setdefault(t, None)
             hits.append(PassageHit(p.text, float(local[j]), p.source, p.start, p.end, terms))
         concepts = [q.concepts[g].label for g in np.argsort(-concept_scores) if concept_scores[g] > 0]
         return Explanation(hits, concepts, list(shared), components)
+
+
+def surface_word(text: str, stem: str) -> str | None:
+    """The word of text (lowercased) whose English stem is stem, the most frequent if several; None if none is.
+
+    A Danish word's cognate is found by spelling rules that can give a form English does not use ("reducere" ->
+    "reducate", stem "reduc"); the explanation shows the word the call itself uses ("reduce") instead."""
+    prefix = stem[: max(len(stem) - 1, 3)]
+    found = [m.group(0).lower() for m in re.finditer(rf"\b{re.escape(prefix)}\w*", text, flags=re.IGNORECASE)]
+    if not found:
+        return None
+    counts: dict[str, int] = {}
+    for w, st in zip(found, stem_words(found, "en"), strict=True):
+        if st == stem:
+            counts[w] = counts.get(w, 0) + 1
+    return max(counts, key=lambda w: (counts[w], -len(w))) if counts else None
 
 
 def _z(x: np.ndarray) -> np.ndarray:
