@@ -167,6 +167,19 @@ def test_danish_false_friends_do_not_bring_a_concept_in() -> None:
     assert "schools and education" in labels("Elever i folkeskolen")
 
 
+def test_one_word_names_in_danish_text_bring_in_no_concept() -> None:
+    from eudesk.matching.glossary import concepts_in_danish
+    from eudesk.matching.text import danish_names
+
+    text = "Vi vil holde en koncert i Parken for unge fra Vollsmose."
+    assert danish_names(text) == {"parken", "vollsmose"}
+    assert "green spaces" not in {c.label for c in concepts_in_danish(text)}  # the stadium, not a park
+    assert "green spaces" in {c.label for c in concepts_in_danish("Vi vil forny parken ved rådhuset")}
+    # sentence starts, words also written in lower case, and names of several words are not taken as names
+    assert danish_names("Parken skal fornyes. Vi vil forny parken.") == set()
+    assert danish_names("Odense Kommune og projektet Grøn Omstilling") == set()
+
+
 def test_cycling_is_not_stemmed_into_cycle() -> None:
     from eudesk.matching.text import analyse
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from eudesk.matching.text import analyse, bigrams
+from eudesk.matching.text import analyse, bigrams, danish_names
 
 
 @dataclass(frozen=True)
@@ -323,7 +323,7 @@ def concepts_in_danish(text: str) -> list[Concept]:
     m = _danish_matcher()
     low = text.lower()
     hit: set[int] = set()
-    for w in set(_DA_WORD.findall(low)):
+    for w in set(_DA_WORD.findall(low)) - danish_names(text):  # "koncert i Parken" is not about green spaces
         found: set[int] = set(m.whole.get(w, ()))
         for i in range(1, len(w) + 1):
             found.update(m.prefix.get(w[:i], ()))

@@ -18,7 +18,7 @@ from eudesk.matching.embedder import Embedder, vector_space
 from eudesk.matching.glossary import Concept, concept_terms, concepts_in_danish, concepts_in_stems
 from eudesk.matching.lexical import BM25
 from eudesk.matching.passages import Document, Passage, split_document
-from eudesk.matching.text import analyse, analyse_pairs, bigrams, guess_language, stem_words
+from eudesk.matching.text import analyse, analyse_pairs, bigrams, danish_names, guess_language, stem_words
 
 Progress = Callable[[int, int], None]
 
@@ -152,7 +152,8 @@ def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | N
         raw[s] = raw.get(s, 0.0) + base
         words.setdefault(s, w)
     if lang == "da" and vocab is not None and COGNATE_WEIGHT > 0:
-        for r in english_terms([w for w, _ in pairs], vocab):
+        names = danish_names(text)
+        for r in english_terms([w for w, _ in pairs if w not in names], vocab):
             if r.stem not in raw:
                 raw[r.stem] = COGNATE_WEIGHT
                 words[r.stem] = f"{r.english} ({r.danish})"  # until a passage shows the word it uses

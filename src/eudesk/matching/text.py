@@ -75,6 +75,28 @@ def guess_language(text: str) -> str:
     return "da" if da > en else "en"
 
 
+_NAME_TOKEN = re.compile(r"[^\W\d_]+|[^\w\s]")
+
+
+def danish_names(text: str) -> set[str]:
+    """Words (lowercased) that a Danish text uses only as one-word names: capitalised right after a lower-case
+    word and not followed by another capitalised word, and never written in lower case.
+
+    Danish capitalises proper names only, not nouns, so "koncert i Parken" names the stadium and "fra Vollsmose" a
+    district, while "parken ved rådhuset" is a park. A word that opens a sentence proves nothing, and names of more
+    than one word ("Odense Kommune", "Grøn Omstilling") are kept: their words say what they are."""
+    toks = _NAME_TOKEN.findall(text)
+    named: set[str] = set()
+    lower: set[str] = set()
+    for i, t in enumerate(toks):
+        if t.islower():
+            lower.add(t)
+        elif (t[0].isupper() and t[1:].islower() and i > 0 and toks[i - 1].islower()
+              and not (i + 1 < len(toks) and toks[i + 1][0].isupper())):
+            named.add(t.lower())
+    return named - lower
+
+
 def analyse_pairs(text: str, lang: str = "en") -> list[tuple[str, str]]:
     """(word, stem) pairs of a text's content tokens, as analyse() produces them (for readable explanations)."""
     toks: list[str] = []
