@@ -416,6 +416,24 @@ def test_list_changes_and_runs(session: Session) -> None:
     assert runs[0].topics_new == 1 and runs[0].topics_changed == 1
 
 
+def test_list_changes_loads_the_calls_with_the_changes(session: Session) -> None:
+    # a first import records one change per call: one query per change made the changes page take seconds
+    from sqlalchemy import event
+
+    summary = store(session, record("A"), record("B"), record("C"), record("D"))
+    session.expire_all()
+    statements: list[str] = []
+    engine = session.get_bind()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        titles = sorted(c.call.topic_id for c in service.list_changes(session=session, sync_id=summary.sync_id))
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert titles == ["A", "B", "C", "D"]
+    assert len(statements) <= 2, statements  # the changes with their calls, then the calls' deadlines
+
+
 def test_records_are_plain_dataclasses() -> None:
     # The service compares records field by field; a new field must also go into the change hash.
     names = {f.name for f in dataclasses.fields(TopicRecord)}
