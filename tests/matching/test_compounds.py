@@ -78,3 +78,12 @@ def test_surface_word_is_the_most_frequent_form_with_that_stem() -> None:
     assert surface_word("Reduction plans. We reduce, they reduce.", "reduc") == "reduce"
     assert surface_word("Happy citizens", "happi") == "happy"  # a stem that is not a prefix of its word
     assert surface_word("Nothing related here", "reduc") is None
+    assert surface_word("Effects of effective tools; effects.", "effect", prefer=("effektiv", "effective")) == "effective"
+
+
+def test_danish_query_words_are_shown_as_the_english_word_the_call_uses() -> None:
+    docs = [Document("PRIV", "Private buildings", "Scope:\nRenovation of private buildings by private owners."),
+            Document("SOIL", "Soil health", "Scope:\nFarmers measure soil carbon.")]
+    res = Index.build(docs, FakeEmbedder()).search("Energibesparelser i privat boligmasse", lang="da")
+    assert res.matches[0].doc_id == "PRIV"
+    assert "private (privat)" in res.matches[0].explanation.terms  # not the Danish "privat" alone

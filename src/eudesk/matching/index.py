@@ -134,8 +134,9 @@ class _Query:
     words: dict[str, str]  # stem or bigram -> a readable query word
     concepts: list[Concept]
     groups: list[tuple[tuple[str, ...], ...]]
-    # English stem of a Danish word's cognate -> that Danish word; shown as the English word the call itself uses
-    cognates: dict[str, str] = field(default_factory=dict)
+    # A Danish query's terms (its own words, stemmed as English, and their cognates): English stem -> the Danish
+    # word. An explanation shows such a term as the word the call itself uses, with the Danish word beside it.
+    danish: dict[str, str] = field(default_factory=dict)
 
 
 def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | None = None) -> _Query:
@@ -145,19 +146,21 @@ def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | N
     pairs = analyse_pairs(text, "en")
     raw: dict[str, float] = {}
     words: dict[str, str] = {}
-    cognates: dict[str, str] = {}
+    danish: dict[str, str] = {}
     base = DANISH_RAW_WEIGHT if lang == "da" else 1.0
     stems = [s for _, s in pairs]
     for w, s in pairs:
         raw[s] = raw.get(s, 0.0) + base
         words.setdefault(s, w)
+        if lang == "da":
+            danish.setdefault(s, w)
     if lang == "da" and vocab is not None and COGNATE_WEIGHT > 0:
         names = danish_names(text)
         for r in english_terms([w for w, _ in pairs if w not in names], vocab):
             if r.stem not in raw:
                 raw[r.stem] = COGNATE_WEIGHT
-                words[r.stem] = f"{r.english} ({r.danish})"  # until a passage shows the word it uses
-                cognates[r.stem] = r.danish
+                words[r.stem] = f"{r.english} ({r.danish})"
+                danish[r.stem] = r.danish
     if lang != "da":
         for (w1, _), (w2, _), bg in zip(pairs, pairs[1:], bigrams(stems), strict=False):
             raw[bg] = raw.get(bg, 0.0) + BIGRAM_WEIGHT * base
@@ -165,7 +168,7 @@ def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | N
     concepts = concepts_in_danish(text) if lang == "da" else concepts_in_stems(set(raw))
     terms = concept_terms()
     groups = [terms[c.label].terms for c in concepts]
-    return _Query(lang, raw, words, concepts, groups, cognates)
+    return _Query(lang, raw, words, concepts, groups, danish)
 
 
 class Index:
@@ -475,14 +478,14 @@ class Index:
 
     def _query_term_ids(self, q: _Query, concept_scores: np.ndarray) -> tuple[np.ndarray, list[str], dict[int, str]]:
         """Vocabulary ids of the query's words and of the English terms of its concepts found in the corpus,
-        with readable labels, and the positions of the labels that are cognates (their English stem)."""
+        with readable labels, and the positions of the labels that are a Danish query's terms (their English stem)."""
         ids: list[int] = []
         labels: list[str] = []
-        cognate_at: dict[int, str] = {}
+        danish_at: dict[int, str] = {}
         for s, w in q.words.items():
             if "_" not in s and s in self.vocab:
-                if s in q.cognates:
-                    cognate_at[len(labels)] = s
+                if s in q.danish:
+                    danish_at[len(labels)] = s
                 ids.append(self.vocab[s])
                 labels.append(w)
         cts = concept_terms()
@@ -494,40 +497,49 @@ class Index:
                 if term[0] in self.vocab:
                     ids.append(self.vocab[term[0]])
                     labels.append(label)
-        return np.asarray(ids, dtype=np.int64), labels, cognate_at
+        return np.asarray(ids, dtype=np.int64), labels, danish_at
 
     def _explain(self, row: int, sims: np.ndarray, q: _Query, concept_scores: np.ndarray,
                  components: dict[str, float], term_ids: tuple[np.ndarray, list[str], dict[int, str]]) -> Explanation:
         start, end = int(self.s_start[row]), int(self.s_start[row + 1])
         local = sims[start:end]
         order = np.argsort(-local)
-        hits: list[PassageHit] = []
-        shared: dict[str, None] = {}
-        q_ids, q_labels, cognate_at = term_ids
-        for j in order:
-            if len(hits) >= 3:
-                break
+        q_ids, q_labels, danish_at = term_ids
+        shown: list[tuple[Passage, float, list[int]]] = []  # the best passages and the query terms each contains
+        for j in order[:3]:
             idx = int(self.s_rows[start + int(j)])
-            p = self.passages[idx]
             u = int(self.p_uniq[idx])
             present = self.u_terms[self.u_indptr[u] : self.u_indptr[u + 1]]
             pos = np.minimum(np.searchsorted(present, q_ids), max(len(present) - 1, 0))
             found = present[pos] == q_ids if len(present) else np.zeros(len(q_ids), dtype=bool)
-            terms = tuple(dict.fromkeys(
-                f"{surface_word(p.text, cognate_at[j]) or q_labels[j].split(' (')[0]} ({q.cognates[cognate_at[j]]})"
-                if j in cognate_at else q_labels[j] for j in map(int, np.flatnonzero(found))))
-            for t in terms:
-                shared.setdefault(t, None)
-            hits.append(PassageHit(p.text, float(local[j]), p.source, p.start, p.end, terms))
+            shown.append((self.passages[idx], float(local[j]), [int(t) for t in np.flatnonzero(found)]))
+        # a Danish query's term is shown as the English word these passages use for it: "reduce (reducere)"
+        # rather than the spelling rule's "reducate", "private (privat)" rather than "privat"
+        labels = dict(enumerate(q_labels))
+        texts = "\n".join(p.text for p, _, _ in shown)
+        for t in {t for _, _, found in shown for t in found if t in danish_at}:
+            da_word = q.danish[danish_at[t]]
+            rule_form = q_labels[t].split(" (")[0]
+            en_word = surface_word(texts, danish_at[t], prefer=(da_word, rule_form)) or rule_form
+            labels[t] = da_word if en_word == da_word else f"{en_word} ({da_word})"
+        hits: list[PassageHit] = []
+        shared: dict[str, None] = {}
+        for p, sim, found in shown:
+            terms = tuple(dict.fromkeys(labels[t] for t in found))
+            for term in terms:
+                shared.setdefault(term, None)
+            hits.append(PassageHit(p.text, sim, p.source, p.start, p.end, terms))
         concepts = [q.concepts[g].label for g in np.argsort(-concept_scores) if concept_scores[g] > 0]
         return Explanation(hits, concepts, list(shared), components)
 
 
-def surface_word(text: str, stem: str) -> str | None:
-    """The word of text (lowercased) whose English stem is stem, the most frequent if several; None if none is.
+def surface_word(text: str, stem: str, prefer: Sequence[str] = ()) -> str | None:
+    """The word of text (lowercased) whose English stem is stem: the first of prefer that the text uses, else the
+    most frequent; None if none is.
 
-    A Danish word's cognate is found by spelling rules that can give a form English does not use ("reducere" ->
-    "reducate", stem "reduc"); the explanation shows the word the call itself uses ("reduce") instead."""
+    A Danish query meets the English calls through English stems: its own words ("privat" -> "privat", the stem of
+    "private") and its words' cognates, found by spelling rules that can give a form English does not use
+    ("reducere" -> "reducate", stem "reduc"). The explanation shows the word the call itself uses instead."""
     prefix = stem[: max(len(stem) - 1, 3)]
     found = [m.group(0).lower() for m in re.finditer(rf"\b{re.escape(prefix)}\w*", text, flags=re.IGNORECASE)]
     if not found:
@@ -536,7 +548,9 @@ def surface_word(text: str, stem: str) -> str | None:
     for w, st in zip(found, stem_words(found, "en"), strict=True):
         if st == stem:
             counts[w] = counts.get(w, 0) + 1
-    return max(counts, key=lambda w: (counts[w], -len(w))) if counts else None
+    if not counts:
+        return None
+    return next((w for w in prefer if w in counts), None) or max(counts, key=lambda w: (counts[w], -len(w)))
 
 
 def _z(x: np.ndarray) -> np.ndarray:
