@@ -130,3 +130,22 @@ def test_about_page_names_the_embedding_runtime_in_use(app_client: TestClient) -
     html = app_client.get("/about?lang=en").text
     assert "not loaded yet" not in html
     assert ">fake<" in html
+
+
+def test_templates_are_compiled_ahead_of_the_first_pages() -> None:
+    from eudesk.web.rendering import TEMPLATES, warm_templates
+
+    assert warm_templates() == len(list(TEMPLATES.rglob("*.html")))
+
+
+def test_warm_ups_run_in_the_background_after_start_up(fresh: tuple[Path, Settings]) -> None:
+    import threading
+
+    from eudesk.web.app import create_app
+
+    _data, settings = fresh
+    app = create_app(settings)
+    done = threading.Event()
+    app.state.warmups.append(lambda _app: done.set())
+    with TestClient(app):
+        assert done.wait(10)

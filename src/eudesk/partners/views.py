@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,18 @@ router = APIRouter(tags=["partners"])
 Multi = Annotated[list[str], Query()]
 TYPE_LABELS = {"PUB": "Public body", "HES": "University or school", "REC": "Research organisation",
                "PRC": "Company", "OTH": "Other"}
+
+
+def setup(app: FastAPI) -> None:
+    """Build the partner ranking index in the background after start-up (~2 s), not in the first request using it
+    (a task page's similar projects, partner search); tests (the fake embedder) build it on first use."""
+    if app.state.settings.embedder != "fake":
+        app.state.warmups.append(_warm_index)
+
+
+def _warm_index(app: FastAPI) -> None:
+    with app.state.sessionmaker() as session:
+        service.partner_index(session=session)
 
 
 def org_out(o: Organisation) -> OrganisationOut:

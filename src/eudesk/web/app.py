@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from eudesk.config import Settings, get_settings
 from eudesk.core.errors import EudeskError
 from eudesk.db import make_engine, make_sessionmaker, upgrade
 from eudesk.web.deps import get_today, get_translator
-from eudesk.web.rendering import render
+from eudesk.web.rendering import render, warm_templates
 
 log = logging.getLogger("eudesk")
 
@@ -53,6 +54,14 @@ def bootstrap(settings: Settings, sm: sessionmaker[Session]) -> None:
             loader(session=session, settings=settings)
 
 
+def _warm_up(app: FastAPI, warmups: list[Callable[[FastAPI], object]]) -> None:
+    for warm in warmups:
+        try:
+            warm(app)
+        except Exception:  # the page then does it on first use
+            log.exception("warm-up failed")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web app for these settings (nothing connects until start-up)."""
     settings = settings or get_settings()
@@ -65,6 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         bootstrap(settings, app.state.sessionmaker)
         for hook in getattr(app.state, "startup_hooks", []):
             hook(app)
+        warmups = list(getattr(app.state, "warmups", []))
+        if warmups:
+            threading.Thread(target=_warm_up, args=(app, warmups), name="eudesk-warmup", daemon=True).start()
         yield
         engine.dispose()
 
@@ -77,6 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.startup_hooks = []
+    # work that would otherwise fall on the first request of a page (building an index, compiling templates),
+    # done one after the other in a background thread once the app has started
+    app.state.warmups = [lambda _app: warm_templates()]
     static = Path(__file__).parent / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for name in VIEW_MODULES:
