@@ -137,3 +137,40 @@ def test_precomputed_vectors_are_loaded_into_the_cache(tmp_path: Path, settings:
 
     other = pm.ProjectMatcher(settings)._cache(Other())
     assert other.get(text_key("other-e5", "passage", "Bike sharing for mid-size cities")) is None
+
+
+def test_prepared_similar_questions_cost_no_model_time_and_find_the_same(db: Session, settings: Settings,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "Hvem har arbejdet med klimatilpasning mod skybrud og oversvømmelser?"
+    reference = pm.ProjectMatcher(settings)
+    reference.refresh(session=db)
+    expected = partners.similar_projects(session=db, text=question, matcher=reference)
+    m = pm.ProjectMatcher(settings)
+    m.refresh(session=db)
+    assert partners.prepare_similar(texts=[question], matcher=m)
+
+    def embed(_text: str) -> None:
+        pytest.fail("the prepared question was embedded again")
+
+    monkeypatch.setattr(m._index.embedder, "query", embed)
+    found = partners.similar_projects(session=db, text=question, matcher=m)
+    assert found and [h.project.id for h in found] == [h.project.id for h in expected]  # type: ignore[attr-defined]
+
+
+def test_partner_index_is_built_after_start_up_not_by_the_first_page(db: Session, settings: Settings,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from eudesk.partners import views
+
+    app = SimpleNamespace(state=SimpleNamespace(settings=settings, warmups=[]))
+    views.setup(app)  # type: ignore[arg-type]
+    assert app.state.warmups == []  # tests (the fake embedder) build it on first use
+    app.state.settings = settings.model_copy(update={"embedder": "auto"})
+    views.setup(app)  # type: ignore[arg-type]
+    db.commit()  # the warm-up reads in a session of its own
+    app.state.sessionmaker = lambda: Session(db.get_bind())
+    (warm,) = app.state.warmups
+    warm(app)
+    monkeypatch.setattr(partners, "_build_partner_index", lambda _s: pytest.fail("built again"))
+    assert partners.partner_index(session=db).n_p == len(SUBJECTS)

@@ -4,8 +4,10 @@ consortium suggestions and knowledge search. Plain functions with keyword-only a
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select
@@ -279,6 +281,7 @@ def city_key(country: str, city: str) -> str:
 
 HOME_NAME = "Odense Kommune"  # whose network "closeness to us" means (the model municipality)
 _INDEX_CACHE: dict[str, tuple[tuple[int, ...], object]] = {}
+_INDEX_LOCK = threading.Lock()
 
 
 def _index_state(session: Session) -> tuple[int, ...]:
@@ -297,14 +300,24 @@ def _index_state(session: Session) -> tuple[int, ...]:
 
 def partner_index(*, session: Session):  # type: ignore[no-untyped-def]
     """The ranking index over the stored projects (built on first use, rebuilt when projects or merges change)."""
-    from eudesk.partners.ranking import OrgDoc, PartnerIndex, ProjectDoc
-    from eudesk.projects.models import Participation, Project
-
     key = str(session.get_bind().url)
     state = _index_state(session)
     cached = _INDEX_CACHE.get(key)
     if cached and cached[0] == state:
         return cached[1]
+    with _INDEX_LOCK:  # a request that comes while the start-up warm-up builds the index waits for that build
+        cached = _INDEX_CACHE.get(key)
+        if cached and cached[0] == state:
+            return cached[1]
+        index = _build_partner_index(session)
+        _INDEX_CACHE[key] = (state, index)
+    return index
+
+
+def _build_partner_index(session: Session):  # type: ignore[no-untyped-def]
+    from eudesk.partners.ranking import OrgDoc, PartnerIndex, ProjectDoc
+    from eudesk.projects.models import Participation, Project
+
     projects = [ProjectDoc(key=r.id, title=r.title, text=r.objective, topic_code=r.topic_code,
                            topic_title=r.topic_title, language=r.language,
                            year=r.start_date.year if r.start_date else None, acronym=r.acronym)
@@ -318,9 +331,7 @@ def partner_index(*, session: Session):  # type: ignore[no-untyped-def]
                                      .where(Organisation.merged_into_id.is_(None)))]
     parts = list(session.execute(select(Participation.project_id, Participation.organisation_id,
                                         Participation.role)))
-    index = PartnerIndex(projects, orgs, [(p, o, r) for p, o, r in parts])
-    _INDEX_CACHE[key] = (state, index)
-    return index
+    return PartnerIndex(projects, orgs, [(p, o, r) for p, o, r in parts])
 
 
 def home_organisations(*, session: Session) -> list[Organisation]:
@@ -680,7 +691,7 @@ def knowledge_search(*, session: Session, text: str, k: int = 10, country: str |
         else:
             excluded = set(session.scalars(in_country.where(Organisation.country == (exclude_country or "").upper())))
             allowed = set(session.scalars(select(Project.id))) - excluded
-    text = _FRAMING.sub(" ", text)
+    text = project_query(text)
     m = _matcher(session, matcher)
     if m is not None:
         hybrid = _hybrid_hits(session, m, text, k, allowed)
@@ -709,6 +720,17 @@ def knowledge_search(*, session: Session, text: str, k: int = 10, country: str |
             countries=sorted({p.organisation.country for p in parts if p.organisation.country}),
         ))
     return hits
+
+
+def project_query(text: str) -> str:
+    """What knowledge search asks the project index for a question: the question without its framing words."""
+    return _FRAMING.sub(" ", (text or "").strip())
+
+
+def prepare_similar(*, texts: Sequence[str], matcher: object) -> bool:
+    """Embed now the questions similar_projects will ask this project matcher for these texts (at start-up, in the
+    background), so that the first page asking pays no model time; False while the matcher has no model index."""
+    return bool(matcher.prepare_queries([project_query(t) for t in texts if t.strip()]))  # type: ignore[attr-defined]
 
 
 def similar_projects(*, session: Session, text: str, country: str | None = None, exclude_country: str | None = None,

@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,6 +138,11 @@ class CallMatcher:
         self._index: Any = None
         self._semantic = False
         self._lock = threading.Lock()
+        # Held while one task's matches are computed and stored (by the background re-match until it commits): a
+        # request and the background never match the same task at once, which would store its matches twice.
+        self.task_lock = threading.RLock()
+        self._pages = 0  # requests using the matcher right now: background preparation pauses for them
+        self._pages_changed = threading.Condition()
         self._thread: threading.Thread | None = None
         self._progress: tuple[int, int] = (0, 0)
         self.error = ""
@@ -283,6 +289,35 @@ class CallMatcher:
         cache = getattr(index, "cache", None)
         if self._semantic and cache is not None:
             cache.flush()
+
+    def prepare_queries(self, texts: Iterable[str]) -> bool:
+        """Embed these query texts now (through the vector cache) so that searching them later costs no model
+        time; False while the model's index is not ready (nothing to prepare for)."""
+        index = self._index
+        if not self._semantic or index is None:
+            return False
+        from eudesk.matching.cache import cached_query
+
+        for text in texts:
+            cached_query(index.cache, index.embedder, text[:MAX_QUERY_CHARS])  # the vector search() asks for
+        return True
+
+    @contextmanager
+    def serving(self) -> Iterator[None]:
+        """Mark a request using the matcher as in progress: background preparation waits for it to finish."""
+        with self._pages_changed:
+            self._pages += 1
+        try:
+            yield
+        finally:
+            with self._pages_changed:
+                self._pages -= 1
+                self._pages_changed.notify_all()
+
+    def yield_to_pages(self, timeout: float = 5.0) -> None:
+        """Wait (at most timeout) until no request uses the matcher: background work leaves the cores to pages."""
+        with self._pages_changed:
+            self._pages_changed.wait_for(lambda: self._pages == 0, timeout)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the background build (tests, CLI); True when the semantic index is ready."""

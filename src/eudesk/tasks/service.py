@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from eudesk.calls.models import Call, CallChange
 from eudesk.calls.service import effective_status, next_deadline
@@ -39,6 +39,7 @@ STATUSES = ("new", "exploring", "parked", "application")
 CURRENCIES = ("DKK", "EUR")
 VERDICTS = ("relevant", "not_relevant", "apply")
 MATCHES_PER_TASK = 10
+TASK_LOCK_WAIT_S = 5.0  # longest a request waits for the background re-match to finish the task it works on
 MIN_DESCRIPTION_WORDS = 3
 FIELDS = ("title", "description", "department", "office", "contact", "amount", "currency", "start_date",
           "end_date", "themes", "status", "language")
@@ -309,6 +310,25 @@ def match_task(*, session: Session, task: Task, matcher: CallMatcher, today: dt.
     key = match_key(task, matcher)
     if not force and task.matched_key == key:
         return False
+    # the background re-match holds the lock while it matches and commits one task; the wait is bounded because a
+    # request that has already written holds SQLite's write lock, which the background would wait for in turn
+    locked = matcher.task_lock.acquire(timeout=TASK_LOCK_WAIT_S)
+    try:
+        if not force:
+            # read the task afresh: the background re-match (its own transaction) may have matched it meanwhile
+            session.flush()
+            session.scalars(select(Task).where(Task.id == task.id).options(selectinload(Task.matches))
+                            .execution_options(populate_existing=True)).all()
+            key = match_key(task, matcher)
+            if task.matched_key == key:
+                return False
+        return _store_matches(session=session, task=task, matcher=matcher, today=today, key=key)
+    finally:
+        if locked:
+            matcher.task_lock.release()
+
+
+def _store_matches(*, session: Session, task: Task, matcher: CallMatcher, today: dt.date, key: str) -> bool:
     result = matcher.search(query_text(task), k=MATCHES_PER_TASK)
     if result.preparing:
         return False

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from eudesk.config import Settings
@@ -53,29 +55,80 @@ def setup(app: FastAPI) -> None:
 def _start_matching(app: FastAPI) -> None:
     settings: Settings = app.state.settings
     matcher = get_matcher(app.state, settings)
-    sm = app.state.sessionmaker
-
-    def rematch(m: CallMatcher) -> None:
-        with sm.begin() as session:
-            service.rematch_all(session=session, matcher=m, today=today_for(settings.today))
-        m.flush()
-
     if not matcher.background:
         return  # an instant embedder (tests): the index is built on first use, tasks re-match when viewed
-    matcher.on_semantic_ready.append(rematch)
-    with sm() as session:
+    matcher.on_semantic_ready.append(lambda m: prepare_tasks(app, m))
+    with app.state.sessionmaker() as session:
         matcher.refresh(session=session, today=today_for(settings.today))
 
 
+def prepare_tasks(app: FastAPI, matcher: CallMatcher) -> int:
+    """Match every task with the model and embed its similar-projects question ahead of the first page that shows
+    them (run in the matcher's thread once the model's index is ready); returns how many tasks were re-matched.
+
+    The model needs a minute for the bundled tasks. One short transaction per task, in the order of the tasks list:
+    a request never waits for the whole re-match (one transaction held the database's write lock for all of it, and
+    the first task page waited for it), and the tasks a user sees first are ready first. The model's work happens
+    outside the task lock and pauses while a page is being served."""
+    settings: Settings = app.state.settings
+    sm = app.state.sessionmaker
+    today = today_for(settings.today)
+    with sm() as session:
+        todo = [(t.id, service.query_text(t)) for t in service.list_tasks(session=session)]
+        projects = _project_matcher(session)
+    rematched = 0
+    for task_id, text in todo:
+        matcher.yield_to_pages()
+        matcher.prepare_queries([text])
+        if projects is not None and projects.semantic_ready:
+            matcher.yield_to_pages()
+            _prepare_similar([text], projects)
+        matcher.yield_to_pages()
+        try:
+            with matcher.task_lock, sm.begin() as session:  # the lock until the commit: see service.match_task
+                task = session.get(Task, task_id)
+                if task is not None:
+                    rematched += service.match_task(session=session, task=task, matcher=matcher, today=today)
+        except SQLAlchemyError as exc:  # a request matched and stored this task at the same moment
+            log.info("background matching of task %s left to the request: %s", task_id, exc.__class__.__name__)
+    matcher.flush()
+    if projects is not None:
+        projects.wait()  # its model index may come after ours: the questions still missing are embedded then
+        _prepare_similar([text for _id, text in todo], projects)
+        projects.flush()
+    log.info("tasks prepared: %d re-matched", rematched)
+    return rematched
+
+
+def _project_matcher(session: Session) -> Any:
+    """The process's project matcher (for similar projects), or None without one."""
+    try:
+        from eudesk.projects.matcher import existing_matcher
+    except ImportError:
+        return None
+    return existing_matcher(session=session)
+
+
+def _prepare_similar(texts: list[str], projects: Any) -> None:
+    from eudesk.partners.service import prepare_similar
+
+    try:
+        prepare_similar(texts=texts, matcher=projects)
+    except Exception:  # similar projects then embed their question when a page asks
+        log.exception("preparing similar projects failed")
+
+
 def matcher_dep(request: Request, session: Session = Depends(get_session),
-                today: dt.date = Depends(get_today)) -> CallMatcher:
-    """The app's call matcher, refreshed when the calls changed since it was built."""
+                today: dt.date = Depends(get_today)) -> Iterator[CallMatcher]:
+    """The app's call matcher, refreshed when the calls changed since it was built (background preparation of the
+    tasks pauses until the request is done)."""
     matcher = get_matcher(request.app.state, request.app.state.settings)
-    if matcher.refresh(session=session, today=today) and matcher.semantic_ready and matcher.key:
-        # the calls changed (import, sync, a deadline passed): every task is re-matched so that new fitting calls
-        # are flagged; with the real model this happens in the background thread once its index is ready
-        service.rematch_all(session=session, matcher=matcher, today=today)
-    return matcher
+    with matcher.serving():
+        if matcher.refresh(session=session, today=today) and matcher.semantic_ready and matcher.key:
+            # the calls changed (import, sync, a deadline passed): every task is re-matched so that new fitting
+            # calls are flagged; with the real model this happens in the background thread once its index is ready
+            service.rematch_all(session=session, matcher=matcher, today=today)
+        yield matcher
 
 
 # --- JSON shapes ----------------------------------------------------------------------------------------------
