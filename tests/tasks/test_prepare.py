@@ -17,7 +17,7 @@ from eudesk.db import make_sessionmaker
 from eudesk.tasks import service
 from eudesk.tasks.matcher import CallMatcher
 from eudesk.tasks.models import Task
-from eudesk.tasks.views import prepare_tasks
+from eudesk.tasks.views import _start_matching, prepare_tasks
 
 from .conftest import SUBJECTS, TODAY, load_calls, record
 
@@ -98,3 +98,14 @@ def test_background_work_waits_while_a_page_is_served(settings: Settings) -> Non
     start = time.perf_counter()
     matcher.yield_to_pages(timeout=5.0)
     assert time.perf_counter() - start < 1.0
+
+
+def test_start_up_prepares_every_task_once_the_model_is_ready(settings: Settings,
+                                                               stored: sessionmaker[Session]) -> None:
+    matcher = CallMatcher(settings, background=True)  # as with the real model: built in a thread
+    app = SimpleNamespace(state=SimpleNamespace(settings=settings, sessionmaker=stored, task_matcher=matcher))
+    _start_matching(app)  # type: ignore[arg-type]
+    assert matcher.wait(30)
+    with stored() as s:
+        tasks = service.list_tasks(session=s)
+        assert all(t.matched_key == service.match_key(t, matcher) for t in tasks) and len(tasks) == 3

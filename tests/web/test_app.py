@@ -138,7 +138,19 @@ def test_templates_are_compiled_ahead_of_the_first_pages() -> None:
     assert warm_templates() == len(list(TEMPLATES.rglob("*.html")))
 
 
-def test_warm_ups_run_in_the_background_after_start_up(fresh: tuple[Path, Settings]) -> None:
+def test_warm_ups_run_once(fresh: tuple[Path, Settings]) -> None:
+    from eudesk.web.app import create_app, warm_up
+
+    _data, settings = fresh
+    app = create_app(settings)
+    done: list[object] = []
+    app.state.warmups.append(done.append)
+    warm_up(app)
+    warm_up(app)
+    assert done == [app]
+
+
+def test_warm_ups_start_in_the_background_after_the_first_answer(fresh: tuple[Path, Settings]) -> None:
     import threading
 
     from eudesk.web.app import create_app
@@ -147,5 +159,7 @@ def test_warm_ups_run_in_the_background_after_start_up(fresh: tuple[Path, Settin
     app = create_app(settings)
     done = threading.Event()
     app.state.warmups.append(lambda _app: done.set())
-    with TestClient(app):
+    with TestClient(app) as client:
+        assert not done.wait(0.3)  # not while the app starts
+        assert client.get("/about").status_code == 200
         assert done.wait(10)

@@ -40,8 +40,8 @@ TYPE_LABELS = {"PUB": "Public body", "HES": "University or school", "REC": "Rese
 
 
 def setup(app: FastAPI) -> None:
-    """Build the partner ranking index in the background after start-up (~2 s), not in the first request using it
-    (a task page's similar projects, partner search); tests (the fake embedder) build it on first use."""
+    """Build the partner ranking index (~2 s) as a warm-up in the background after start-up, not in the first
+    request using it (a task page's similar projects, partner search); tests (the fake embedder) build it on use."""
     if app.state.settings.embedder != "fake":
         app.state.warmups.append(_warm_index)
 

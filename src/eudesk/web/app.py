@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eudesk import __version__
 from eudesk.config import Settings, get_settings
@@ -23,6 +24,8 @@ from eudesk.web.deps import get_today, get_translator
 from eudesk.web.rendering import render, warm_templates
 
 log = logging.getLogger("eudesk")
+_WARM_LOCK = threading.Lock()
+WARM_UP_WAIT_S = 30.0  # warm-ups start after the first answered request, or after this long without one
 
 # Each domain's views module exposes `router`; the order is the order of the navigation.
 VIEW_MODULES = [
@@ -54,7 +57,30 @@ def bootstrap(settings: Settings, sm: sessionmaker[Session]) -> None:
             loader(session=session, settings=settings)
 
 
-def _warm_up(app: FastAPI, warmups: list[Callable[[FastAPI], object]]) -> None:
+class _FirstAnswer:
+    """ASGI middleware that sets an event once the app has answered its first HTTP request."""
+
+    def __init__(self, app: ASGIApp, answered: threading.Event) -> None:
+        self.app = app
+        self.answered = answered
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+        if scope["type"] == "http":
+            self.answered.set()
+
+
+def _warm_up_later(app: FastAPI) -> None:
+    # after the first answer: warming up meanwhile made the first page of a fresh start ~1 s slower (one GIL)
+    app.state.answered.wait(WARM_UP_WAIT_S)
+    warm_up(app)
+
+
+def warm_up(app: FastAPI) -> None:
+    """Run the app's warm-ups once (in a background thread after start-up, once the first request is answered)."""
+    with _WARM_LOCK:
+        warmups: list[Callable[[FastAPI], object]] = list(getattr(app.state, "warmups", []))
+        app.state.warmups = []
     for warm in warmups:
         try:
             warm(app)
@@ -74,9 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         bootstrap(settings, app.state.sessionmaker)
         for hook in getattr(app.state, "startup_hooks", []):
             hook(app)
-        warmups = list(getattr(app.state, "warmups", []))
-        if warmups:
-            threading.Thread(target=_warm_up, args=(app, warmups), name="eudesk-warmup", daemon=True).start()
+        threading.Thread(target=_warm_up_later, args=(app,), name="eudesk-warmup", daemon=True).start()
         yield
         engine.dispose()
 
@@ -89,9 +113,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.startup_hooks = []
-    # work that would otherwise fall on the first request of a page (building an index, compiling templates),
-    # done one after the other in a background thread once the app has started
+    # work that would otherwise fall on the first request of a page (building an index, compiling templates)
     app.state.warmups = [lambda _app: warm_templates()]
+    app.state.answered = threading.Event()
+    app.add_middleware(_FirstAnswer, answered=app.state.answered)
     static = Path(__file__).parent / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for name in VIEW_MODULES:
