@@ -85,6 +85,7 @@ def test_cache_embeds_once_and_persists(tmp_path) -> None:
     assert text_key(emb.name, "passage", "a text") in reloaded
     q = cached_query(reloaded, emb, "query text")
     assert np.allclose(q, emb.query("query text"), atol=1e-3)
+    assert np.array_equal(q, cached_query(reloaded, emb, "query text"))  # a miss gives what a later hit gives
     reloaded.compact()
     assert len(list(tmp_path.glob("vectors-*.npz"))) == 1
     assert len(VectorCache(tmp_path)) == 3

@@ -119,11 +119,14 @@ def _save(path: Path, keys: list[bytes], vectors: np.ndarray) -> None:
 
 
 def cached_query(cache: VectorCache, embedder: Embedder, text: str) -> np.ndarray:
-    """A query vector (float32) through the cache: embedded in the query role only when not cached yet."""
+    """A query vector (float32) through the cache: embedded in the query role only when not cached yet.
+
+    Always the cached (float16) value, also right after embedding, so a score never depends on whether the vector
+    was in the cache already (passages work the same way)."""
     key = text_key(vector_space(embedder), "query", text)
     hit = cache.get(key)
     if hit is None:
-        vec = embedder.query(text)
-        cache.put(key, vec)
-        return np.asarray(vec, dtype=np.float32)
+        cache.put(key, embedder.query(text))
+        hit = cache.get(key)
+        assert hit is not None
     return hit.astype(np.float32)

@@ -1,4 +1,5 @@
-"""Precomputed passage vectors for a document set: one float16 .npz keyed by passage content hash."""
+"""Precomputed vectors shipped with eudesk: one float16 .npz keyed by content hash (passages of a document set, or
+queries such as the bundled demo tasks' questions)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eudesk.matching.cache import KEY_BYTES, VectorCache, text_key
+from eudesk.matching.cache import KEY_BYTES, VectorCache, cached_query, text_key
 from eudesk.matching.embedder import Embedder, vector_space
 from eudesk.matching.passages import Document, embedded_texts
 
@@ -24,6 +25,29 @@ def export_vectors(path: str | os.PathLike[str], docs: Sequence[Document], embed
     texts = embedded_texts(list(docs))
     vectors = cache.embed_passages(embedder, texts, progress=progress)
     keys = [text_key(vector_space(embedder), "passage", t) for t in texts]
+    _write(path, keys, vectors, vector_space(embedder))
+    return len(keys)
+
+
+def export_query_vectors(path: str | os.PathLike[str], texts: Sequence[str], embedder: Embedder, *,
+                         cache: VectorCache | None = None,
+                         progress: Callable[[int, int], None] | None = None) -> int:
+    """Embed (through the cache) each distinct text in the query role and write keys + float16 vectors, in the
+    same file format (load_vectors reads both); returns the count."""
+    cache = cache if cache is not None else VectorCache()
+    uniq = list(dict.fromkeys(texts))
+    vectors = []
+    for i, t in enumerate(uniq):
+        vectors.append(cached_query(cache, embedder, t))
+        if progress:
+            progress(i + 1, len(uniq))
+    keys = [text_key(vector_space(embedder), "query", t) for t in uniq]
+    _write(path, keys, np.stack(vectors) if vectors else np.zeros((0, embedder.dim), np.float32),
+           vector_space(embedder))
+    return len(keys)
+
+
+def _write(path: str | os.PathLike[str], keys: list[bytes], vectors: np.ndarray, space: str) -> None:
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp.npz")
@@ -31,11 +55,10 @@ def export_vectors(path: str | os.PathLike[str], docs: Sequence[Document], embed
         tmp,
         keys=np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), KEY_BYTES),
         vectors=vectors.astype(np.float16),
-        embedder=np.array(vector_space(embedder)),
+        embedder=np.array(space),
         format=np.array(FORMAT),
     )
     os.replace(tmp, out)
-    return len(keys)
 
 
 def load_vectors(path: str | os.PathLike[str], cache: VectorCache | None = None,

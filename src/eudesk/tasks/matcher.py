@@ -109,6 +109,18 @@ class _CallRecord:
         self.action_type = call.action_type
 
 
+BUNDLED_QUESTIONS = "bundled_task_questions.npz"
+
+
+def bundled_questions_path() -> Any:
+    """The shipped query vectors of the bundled demo tasks' questions (see eudesk.tasks.precompute), if present."""
+    from importlib import resources
+    from pathlib import Path
+
+    p = Path(str(resources.files("eudesk.data").joinpath("vectors", BUNDLED_QUESTIONS)))
+    return p if p.is_file() else None
+
+
 def _matchable(today: dt.date):  # type: ignore[no-untyped-def]
     return status_clause("open", today) | status_clause("forthcoming", today)
 
@@ -247,8 +259,12 @@ class CallMatcher:
 
         folder = None if embedder.name == "fake" else self.settings.resolved_cache_dir / "embeddings"
         cache = VectorCache(folder)
-        path = self._vectors_path()
-        if path is not None and embedder.name != "fake":
+        if embedder.name == "fake":
+            return cache
+        # the documents' passages, and the questions of the bundled demo tasks (their first start asks them all)
+        for path in (self._vectors_path(), bundled_questions_path()):
+            if path is None:
+                continue
             try:
                 load_vectors(path, cache, embedder_name=vector_space(embedder))
             except (ValueError, OSError) as exc:  # vectors of another model: embed instead
