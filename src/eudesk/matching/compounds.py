@@ -135,10 +135,24 @@ def split_compound(word: str, vocab: Collection[str]) -> list[Rendering]:
     return []
 
 
-def english_terms(words: list[str], vocab: Collection[str]) -> list[Rendering]:
-    """English renderings of Danish words: each word as a whole cognate, else its compound parts."""
+MEMO_WORDS = 50_000  # a memo of renderings is emptied when it holds more words than this
+
+
+def english_terms(words: list[str], vocab: Collection[str],
+                  memo: dict[str, list[Rendering]] | None = None) -> list[Rendering]:
+    """English renderings of Danish words: each word as a whole cognate, else its compound parts.
+
+    memo keeps each word's renderings for later calls with the same vocab (an index keeps one: the words of
+    Danish queries recur, and rendering a word tries dozens of spellings)."""
     out: list[Rendering] = []
+    if memo is not None and len(memo) > MEMO_WORDS:
+        memo.clear()
     for w in words:
-        whole = cognate(w, vocab)
-        out.extend([whole] if whole else split_compound(w, vocab))
+        got = memo.get(w) if memo is not None else None
+        if got is None:
+            whole = cognate(w, vocab)
+            got = [whole] if whole else split_compound(w, vocab)
+            if memo is not None:
+                memo[w] = got
+        out.extend(got)
     return out

@@ -284,22 +284,19 @@ class _DanishMatcher:
     prefix: dict[str, list[int]]  # a stem matching at the start of a word
     whole: dict[str, list[int]]  # a stem that must be the whole word
     infix: dict[str, list[int]]  # a stem matching anywhere inside a word (compounds)
-    phrases: list[tuple[str, int]]  # multi-word stems: (regex, concept index)
     false_friends: list[tuple[str, int]]  # (word beginning, concept index) that does not mean the concept
 
 
 @lru_cache(maxsize=1)
 def _danish_matcher() -> _DanishMatcher:
-    m = _DanishMatcher({}, {}, {}, [], [])
+    m = _DanishMatcher({}, {}, {}, [])
     for ci, c in enumerate(CONCEPTS):
         m.false_friends.extend((start, ci) for start in FALSE_FRIENDS.get(c.label, ()))
         for stem in c.da:
             body = stem.strip("^$ ").lower()
             if " " in body:
-                esc = r"\s+".join(re.escape(w) for w in body.split())
-                tail = r"(?![\w])" if stem.endswith("$") else ""
-                m.phrases.append((rf"(?<![\w]){esc}{tail}", ci))
-            elif stem.endswith("$"):
+                continue  # a phrase: see _phrases_by_first_word
+            if stem.endswith("$"):
                 m.whole.setdefault(body, []).append(ci)
             elif stem.startswith("^") or len(body) < 5:
                 m.prefix.setdefault(body, []).append(ci)
@@ -309,32 +306,47 @@ def _danish_matcher() -> _DanishMatcher:
 
 
 @lru_cache(maxsize=1)
-def _phrase_regex() -> re.Pattern[str]:
-    """All multi-word Danish stems in one alternation; group names carry the concept index."""
-    parts = [f"(?P<c{ci}_{j}>{rx})" for j, (rx, ci) in enumerate(_danish_matcher().phrases)]
-    return re.compile("|".join(parts) or "(?!)")
+def _phrases_by_first_word() -> dict[str, list[tuple[re.Pattern[str], int]]]:
+    """Multi-word Danish stems by their first word (always a whole word): (regex, concept index)."""
+    out: dict[str, list[tuple[re.Pattern[str], int]]] = {}
+    for ci, c in enumerate(CONCEPTS):
+        for stem in c.da:
+            body = stem.strip("^$ ").lower()
+            if " " in body:
+                esc = r"\s+".join(re.escape(w) for w in body.split())
+                tail = r"(?![\w])" if stem.endswith("$") else ""
+                out.setdefault(body.split()[0], []).append((re.compile(rf"(?<![\w]){esc}{tail}"), ci))
+    return out
 
 
 _DA_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=65536)
+def _word_concepts(w: str) -> frozenset[int]:
+    """Indexes of the concepts one lower-case Danish word brings in (cached: a query's words recur in later ones)."""
+    m = _danish_matcher()
+    found: set[int] = set(m.whole.get(w, ()))
+    for i in range(1, len(w) + 1):
+        found.update(m.prefix.get(w[:i], ()))
+    for i in range(len(w) - 4):
+        for j in range(i + 5, len(w) + 1):
+            found.update(m.infix.get(w[i:j], ()))
+    if found:
+        found.difference_update(ci for start, ci in m.false_friends if w.startswith(start))
+    return frozenset(found)
+
+
 def concepts_in_danish(text: str) -> list[Concept]:
     """Concepts whose Danish stems occur in a Danish text (prefix, whole-word, compound-part or phrase match)."""
-    m = _danish_matcher()
     low = text.lower()
     hit: set[int] = set()
-    for w in set(_DA_WORD.findall(low)) - danish_names(text):  # "koncert i Parken" is not about green spaces
-        found: set[int] = set(m.whole.get(w, ()))
-        for i in range(1, len(w) + 1):
-            found.update(m.prefix.get(w[:i], ()))
-        for i in range(len(w) - 4):
-            for j in range(i + 5, len(w) + 1):
-                found.update(m.infix.get(w[i:j], ()))
-        if found:
-            found.difference_update(ci for start, ci in m.false_friends if w.startswith(start))
-            hit |= found
-    for match in _phrase_regex().finditer(low):
-        hit.add(int(str(match.lastgroup)[1:].split("_")[0]))
+    words = set(_DA_WORD.findall(low))
+    for w in words - danish_names(text):  # "koncert i Parken" is not about green spaces
+        hit |= _word_concepts(w)
+    phrases = _phrases_by_first_word()
+    for w in words & phrases.keys():  # a phrase is looked for only when its first word is in the text
+        hit.update(ci for rx, ci in phrases[w] if ci not in hit and rx.search(low))
     return [CONCEPTS[i] for i in sorted(hit)]
 
 

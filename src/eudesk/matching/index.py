@@ -13,7 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from eudesk.matching.cache import VectorCache, text_key
-from eudesk.matching.compounds import english_terms
+from eudesk.matching.compounds import Rendering, english_terms
 from eudesk.matching.embedder import Embedder, vector_space
 from eudesk.matching.glossary import Concept, concept_terms, concepts_in_danish, concepts_in_stems
 from eudesk.matching.lexical import BM25
@@ -139,7 +139,8 @@ class _Query:
     danish: dict[str, str] = field(default_factory=dict)
 
 
-def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | None = None) -> _Query:
+def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | None = None,
+                  memo: dict[str, list[Rendering]] | None = None) -> _Query:
     """Index terms of a query: its own words (stemmed), bigrams, the English terms of glossary concepts, and for a
     Danish query the English cognates of its words and compound parts that occur in vocab (the corpus terms)."""
     lang = lang or guess_language(text)
@@ -156,7 +157,7 @@ def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | N
             danish.setdefault(s, w)
     if lang == "da" and vocab is not None and COGNATE_WEIGHT > 0:
         names = danish_names(text)
-        for r in english_terms([w for w, _ in pairs if w not in names], vocab):
+        for r in english_terms([w for w, _ in pairs if w not in names], vocab, memo):
             if r.stem not in raw:
                 raw[r.stem] = COGNATE_WEIGHT
                 words[r.stem] = f"{r.english} ({r.danish})"
@@ -225,6 +226,7 @@ class Index:
                 uniq_terms.append(np.unique(ids))
             self.p_uniq[i] = u
         self.vocab = vocab
+        self._renderings: dict[str, list[Rendering]] = {}  # Danish query word -> its English renderings in vocab
         self.u_indptr = np.concatenate([[0], np.cumsum([len(t) for t in uniq_terms])]).astype(np.int64)
         self.u_terms = np.concatenate(uniq_terms) if uniq_terms else np.zeros(0, dtype=np.int32)
         # Per document: term frequencies over its non-boilerplate passages (the title counts twice: a title names
@@ -327,7 +329,7 @@ class Index:
         qv = query_vector if query_vector is not None else self.embedder.query(query)
         qv = np.asarray(qv, dtype=np.float32)
         t1 = time.perf_counter()
-        q = analyse_query(query, lang, self.vocab)
+        q = analyse_query(query, lang, self.vocab, self._renderings)
         n = len(self.docs)
         if n == 0:
             return SearchResult([], True, q.lang, math.inf, [c.label for c in q.concepts])
