@@ -87,3 +87,11 @@ def test_danish_query_words_are_shown_as_the_english_word_the_call_uses() -> Non
     res = Index.build(docs, FakeEmbedder()).search("Energibesparelser i privat boligmasse", lang="da")
     assert res.matches[0].doc_id == "PRIV"
     assert "private (privat)" in res.matches[0].explanation.terms  # not the Danish "privat" alone
+
+
+def test_english_terms_memo_gives_the_same_renderings() -> None:
+    words = ["mobilitet", "cykelinfrastruktur", "hjemmepleje"]
+    memo: dict = {}
+    first = english_terms(words, VOCAB, memo)
+    assert set(memo) == set(words)
+    assert english_terms(words, VOCAB, memo) == first == english_terms(words, VOCAB)
