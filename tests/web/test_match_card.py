@@ -42,6 +42,26 @@ def test_card_names_the_rule_that_made_the_match_good(extra: dict[str, float], e
     assert "a good match needs at least" not in html  # the z-score sentence belongs to the other rule
 
 
+def test_card_never_shows_a_figure_equal_to_the_level_it_is_compared_with() -> None:
+    # 0.8295 against 0.8297 rounds to "0.83 is below 0.83" at two decimals
+    html = _card("en", {**LEVELS, "good_by_model": 0.0, "good_by_words": 0.0, "dense": 0.8295,
+                        "dense_needed": 0.8297, "coverage": 0.5801, "coverage_needed": 0.5808})
+    assert "similarity 0.8295 is below 0.8297" in html
+    assert "58.0 % of the words and concepts is below 58.1 %" in html
+    html = _card("da", {**LEVELS, "good_by_model": 1.0, "good_by_words": 0.0, "dense": 0.834, "dense_needed": 0.8297})
+    assert "lighed 0,834, mindst de 0,830" in html
+
+
+def test_digits_apart() -> None:
+    from eudesk.web.i18n import Translator
+
+    tr = Translator("en")
+    assert tr.digits_apart(0.851, 0.83, 2) == 2
+    assert tr.digits_apart(0.8295, 0.8297, 2) == 4
+    assert tr.digits_apart(42.0, 58.0) == 0
+    assert tr.digits_apart(0.5, 0.5, 2) == 4  # equal values: the most digits, never a loop
+
+
 def test_card_in_danish_names_the_rule() -> None:
     html = _card("da", {**LEVELS, "good_by_model": 0.0, "good_by_words": 1.0})
     assert "Et godt match på ord" in html and "42 %" in html

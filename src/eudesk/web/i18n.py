@@ -87,6 +87,15 @@ class Translator:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, format=pattern, locale=self.babel_locale)
 
+    def digits_apart(self, value: float, other: float, least: int = 0, most: int = 4) -> int:
+        """The fewest decimals (at least least, at most most) at which value and other are shown differently, so
+        that a figure compared with a level never reads as equal to it ('0.834, at least the 0.830' rather than
+        '0.83, at least the 0.83')."""
+        for digits in range(least, most):
+            if self.number(value, digits) != self.number(other, digits):
+                return digits
+        return most
+
     def money(self, value: float | int | None, currency: str = "EUR") -> str:
         """An amount such as '1.250.000 EUR'; '' for None."""
         if value is None:
