@@ -57,6 +57,16 @@ def test_unknown_page_is_a_404_page_or_json(app_client: TestClient) -> None:
     assert r.status_code == 404 and r.json() == {"error": "not found"}
 
 
+def test_an_address_that_is_not_a_page_is_a_404_not_a_validation_message(app_client: TestClient) -> None:
+    # a reload of the import form's POST address, or a mistyped id: "task_id: Input should be a valid integer"
+    # told a user nothing
+    for path in ("/tasks/import?lang=en", "/tasks/abc?lang=en"):
+        r = app_client.get(path)
+        assert r.status_code == 404, path
+        assert lxml_html.fromstring(r.text).xpath('//*[@role="alert"]')[0].text_content() == "Page not found."
+    assert app_client.get("/calls.json?deadline_from=notadate").status_code == 422  # a bad query stays a 422
+
+
 def test_domain_errors_answer_json_when_asked(app_client: TestClient) -> None:
     r = app_client.get("/calls/NO-SUCH-TOPIC", headers={"Accept": "application/json"})
     assert r.status_code == 404 and "NO-SUCH-TOPIC" in r.json()["error"]
