@@ -167,6 +167,8 @@ def test_missing_task_is_a_404_page_and_json(app_client: Any) -> None:
 
 
 def test_matching_status_and_openapi(app_client: Any) -> None:
+    # with the instant fake embedder the index is built on first use: a search uses it (whatever ran before)
+    assert app_client.get("/search.json", params={"q": "climate adaptation"}).status_code == 200
     assert app_client.get("/matching/status.json").json() == {"semantic": True, "preparing": False,
                                                               "progress_percent": 100, "error": ""}
     # the banner's poll reloads the page once the model is ready, so lexical matches are replaced
