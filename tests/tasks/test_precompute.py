@@ -32,3 +32,11 @@ def test_query_vectors_round_trip(tmp_path) -> None:
     got = cache.get(text_key("fake", "query", "Ældrepleje"))
     assert got is not None and np.allclose(got, emb.query("Ældrepleje"), atol=1e-3)
     assert text_key("fake", "passage", "Ældrepleje") not in cache  # the query role, not the passage role
+
+
+def test_precompute_command_writes_every_demo_question(tmp_path) -> None:
+    from eudesk.tasks.precompute import main
+
+    assert main([str(tmp_path / "q.npz"), "--embedder", "fake", "--cache", str(tmp_path / "cache")]) == 0
+    cache = load_vectors(tmp_path / "q.npz", embedder_name="fake")
+    assert all(text_key("fake", "query", q) in cache for q in demo_questions())

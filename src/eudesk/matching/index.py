@@ -134,9 +134,10 @@ class _Query:
     words: dict[str, str]  # stem or bigram -> a readable query word
     concepts: list[Concept]
     groups: list[tuple[tuple[str, ...], ...]]
-    # A Danish query's terms (its own words, stemmed as English, and their cognates): English stem -> the Danish
-    # word. An explanation shows such a term as the word the call itself uses, with the Danish word beside it.
-    danish: dict[str, str] = field(default_factory=dict)
+    # A Danish query's terms (its own words, stemmed as English, and their cognates): English stem -> (the Danish
+    # word, its English form by the spelling rules; the word itself for the query's own words). An explanation
+    # shows such a term as the word the call itself uses, with the Danish word beside it.
+    danish: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | None = None,
@@ -147,21 +148,21 @@ def analyse_query(text: str, lang: str | None = None, vocab: Collection[str] | N
     pairs = analyse_pairs(text, "en")
     raw: dict[str, float] = {}
     words: dict[str, str] = {}
-    danish: dict[str, str] = {}
+    danish: dict[str, tuple[str, str]] = {}
     base = DANISH_RAW_WEIGHT if lang == "da" else 1.0
     stems = [s for _, s in pairs]
     for w, s in pairs:
         raw[s] = raw.get(s, 0.0) + base
         words.setdefault(s, w)
         if lang == "da":
-            danish.setdefault(s, w)
+            danish.setdefault(s, (w, w))
     if lang == "da" and vocab is not None and COGNATE_WEIGHT > 0:
         names = danish_names(text)
         for r in english_terms([w for w, _ in pairs if w not in names], vocab, memo):
             if r.stem not in raw:
                 raw[r.stem] = COGNATE_WEIGHT
                 words[r.stem] = f"{r.english} ({r.danish})"
-                danish[r.stem] = r.danish
+                danish[r.stem] = (r.danish, r.english)
     if lang != "da":
         for (w1, _), (w2, _), bg in zip(pairs, pairs[1:], bigrams(stems), strict=False):
             raw[bg] = raw.get(bg, 0.0) + BIGRAM_WEIGHT * base
@@ -520,8 +521,7 @@ class Index:
         labels = dict(enumerate(q_labels))
         texts = "\n".join(p.text for p, _, _ in shown)
         for t in {t for _, _, found in shown for t in found if t in danish_at}:
-            da_word = q.danish[danish_at[t]]
-            rule_form = q_labels[t].split(" (")[0]
+            da_word, rule_form = q.danish[danish_at[t]]
             en_word = surface_word(texts, danish_at[t], prefer=(da_word, rule_form)) or rule_form
             labels[t] = da_word if en_word == da_word else f"{en_word} ({da_word})"
         hits: list[PassageHit] = []

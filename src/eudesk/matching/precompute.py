@@ -46,38 +46,47 @@ def bundled_documents() -> list[Document]:
     return [topic_document(rec) for rec, _ in read_bundled()]
 
 
-def _progress(done: int, total: int) -> None:
-    print(f"\rembedding passages {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
-
-def precompute_main(argv: Iterable[str] | None, *, prog: str, what: str, documents: Callable[[], list[Document]],
-                    example_out: str) -> int:
-    """Command line of a precompute script: embed the documents' passages and write one float16 .npz file."""
+def precompute_main(argv: Iterable[str] | None, *, prog: str, what: str, example_out: str,
+                    documents: Callable[[], list[Document]] | None = None,
+                    questions: Callable[[], list[str]] | None = None, default_embedder: str = "auto") -> int:
+    """Command line of a precompute script: embed the documents' passages (or the questions, in the query role) and
+    write them as one float16 .npz file. what names them in the help ("calls' passages", "demo tasks' questions")."""
     from eudesk.matching.cache import VectorCache
     from eudesk.matching.embedder import make_embedder
-    from eudesk.matching.store import export_vectors
+    from eudesk.matching.store import export_query_vectors, export_vectors
 
-    parser = argparse.ArgumentParser(prog=prog, description=f"Embed the bundled {what}' passages with the real model "
+    items = "questions" if questions is not None else "passages"
+    parser = argparse.ArgumentParser(prog=prog, description=f"Embed the bundled {what} with the real model "
                                                             "and write them as one float16 .npz file.")
     parser.add_argument("out", help=f"output .npz file (e.g. {example_out})")
     parser.add_argument("--cache", default="var/cache/embeddings", help="content-hash vector cache folder")
-    parser.add_argument("--embedder", default="auto", help="embedder kind for make_embedder (the app's default; "
-                                                           "runtimes of the same model share one vector space)")
+    parser.add_argument("--embedder", default=default_embedder,
+                        help=f"embedder kind for make_embedder (default {default_embedder}; runtimes of the same "
+                             "model share one vector space)")
     args = parser.parse_args(list(argv) if argv is not None else None)
-    docs = documents()
     embedder = make_embedder(args.embedder)
     cache = VectorCache(args.cache)
     t0 = time.perf_counter()
-    n = export_vectors(args.out, docs, embedder, cache=cache, progress=_progress)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rembedding {items} {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    if questions is not None:
+        n = export_query_vectors(args.out, questions(), embedder, cache=cache, progress=progress)
+        summary = f"{n} query vectors"
+    else:
+        assert documents is not None, "give documents or questions"
+        docs = documents()
+        n = export_vectors(args.out, docs, embedder, cache=cache, progress=progress)
+        summary = f"{n} passage vectors of {len(docs)} documents"
     cache.flush()
-    print(f"{n} passage vectors of {len(docs)} documents ({embedder.name}) -> {args.out} "
-          f"in {time.perf_counter() - t0:.0f}s")
+    print(f"{summary} ({embedder.name}) -> {args.out} in {time.perf_counter() - t0:.0f}s")
     return 0
 
 
 def main(argv: Iterable[str] | None = None) -> int:
     """Embed the bundled calls' passages with the real model and write them as one float16 .npz file."""
-    return precompute_main(argv, prog="python -m eudesk.matching.precompute", what="calls",
+    return precompute_main(argv, prog="python -m eudesk.matching.precompute", what="calls' passages",
                            documents=bundled_documents, example_out="src/eudesk/data/vectors/bundled_calls.npz")
 
 

@@ -79,7 +79,12 @@ def load_vectors(path: str | os.PathLike[str], cache: VectorCache | None = None,
     return cache
 
 
+def shipped_vectors_path(name: str) -> Path | None:
+    """A precomputed vectors file shipped in eudesk/data/vectors, if present."""
+    p = Path(str(resources.files("eudesk.data").joinpath("vectors", name)))
+    return p if p.is_file() else None
+
+
 def bundled_vectors_path() -> Path | None:
     """The precomputed vectors of the bundled calls shipped in eudesk/data/vectors, if present."""
-    p = Path(str(resources.files("eudesk.data").joinpath("vectors", BUNDLED_VECTORS)))
-    return p if p.is_file() else None
+    return shipped_vectors_path(BUNDLED_VECTORS)

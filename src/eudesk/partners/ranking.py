@@ -237,6 +237,7 @@ class PartnerIndex:
         self.part_p = np.asarray(pp, dtype=np.int64)
         self.part_o = np.asarray(po, dtype=np.int64)
         self.part_coord = np.asarray(pc, dtype=np.float64)
+        self.p_year = np.array([p.year or 0 for p in self.projects], dtype=np.float64)  # 0: unknown
         self.n_p, self.n_o = len(self.projects), len(self.orgs)
         self._by_project: list[list[int]] = [[] for _ in range(self.n_p)]
         for i, p in enumerate(self.part_p.tolist()):
@@ -421,9 +422,8 @@ class PartnerIndex:
         live_part = f.live[self.part_p] if len(self.part_p) else np.zeros(0, dtype=bool)
         pp, po, live_coord = self.part_p[live_part], self.part_o[live_part], self.part_coord[live_part]
         # the last year counts only live projects: an excluded project must not show through its year either
-        years = np.array([p.year or 0 for p in self.projects], dtype=np.float64)
         last_year = np.zeros(self.n_o)
-        np.maximum.at(last_year, po, years[pp])
+        np.maximum.at(last_year, po, self.p_year[pp])
         weighted = f.terms
         display = term_display(text)
         out = []

@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +59,9 @@ def corpus_key(*, session: Session) -> str:
 
 def bundled_vectors_path() -> Path | None:
     """The precomputed passage vectors of the bundled projects shipped in eudesk/data/vectors, if present."""
-    p = Path(str(resources.files("eudesk.data").joinpath("vectors", BUNDLED_VECTORS)))
-    return p if p.is_file() else None
+    from eudesk.matching.store import shipped_vectors_path
+
+    return shipped_vectors_path(BUNDLED_VECTORS)
 
 
 class ProjectMatcher(CallMatcher):

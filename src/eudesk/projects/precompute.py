@@ -33,7 +33,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     """Embed the bundled projects' passages with the real model and write them as one float16 .npz file."""
     from eudesk.matching.precompute import precompute_main
 
-    return precompute_main(argv, prog="python -m eudesk.projects.precompute", what="projects",
+    return precompute_main(argv, prog="python -m eudesk.projects.precompute", what="projects' passages",
                            documents=bundled_documents, example_out="src/eudesk/data/vectors/bundled_projects.npz")
 
 

