@@ -227,6 +227,9 @@ def test_changes_page_and_twin(app_client: TestClient) -> None:
     rows = page.xpath("//table//tbody/tr")
     assert len(rows) == len(data["changes"])
     assert rows[0].xpath(".//a")[0].get("href") == "/calls/" + data["changes"][0]["topic_id"]
+    # the counts are the run's, not the capped list's ("new: 500" contradicted "629 new")
+    assert [b.text_content() for b in page.xpath("//span[@class='badge']")] == ["new: 629"]
+    assert "The newest 500 of 629 changes are listed." in page.text_content()
 
 
 def test_deadlines_page_and_twin(app_client: TestClient, loaded_session: Session) -> None:

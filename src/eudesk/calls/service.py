@@ -501,6 +501,13 @@ def list_changes(
     return list(session.scalars(stmt))
 
 
+def count_changes(*, session: Session, sync_id: int) -> dict[str, int]:
+    """How many changes of each kind a run recorded (all of them, not only the ones a page lists)."""
+    stmt = (select(CallChange.kind, func.count()).where(CallChange.sync_id == sync_id)
+            .group_by(CallChange.kind).order_by(CallChange.kind))
+    return {kind: int(n) for kind, n in session.execute(stmt)}
+
+
 def deadlines_between(
     *, session: Session, start: dt.date, end: dt.date, flt: CallFilter | None = None, today: dt.date
 ) -> list[tuple[CallDeadline, Call]]:

@@ -253,11 +253,10 @@ def changes_page(
     """What changed at the latest sync, and the runs before it."""
     set_freshness(request, session, today)
     r, runs, changes = _changes(session, run)
-    by_kind: dict[str, int] = {}
-    for ch in changes:
-        by_kind[ch.kind] = by_kind.get(ch.kind, 0) + 1  # type: ignore[attr-defined]
+    # counted in the database: the list shows at most the newest 500 (a first import records one per call)
+    by_kind = service.count_changes(session=session, sync_id=r.id) if r else {}  # type: ignore[attr-defined]
     return render(request, "calls/changes.html", tr=tr, nav="changes", run=r, runs=runs, changes=changes,
-                  by_kind=by_kind)
+                  by_kind=by_kind, total=sum(by_kind.values()))
 
 
 def _month(value: str | None, today: dt.date) -> dt.date:
