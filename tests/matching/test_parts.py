@@ -186,3 +186,12 @@ def test_cycling_is_not_stemmed_into_cycle() -> None:
 
     assert "cycling" in analyse("walking and cycling infrastructure")
     assert "cycl" in analyse("the life cycle of batteries") and "cycl" not in analyse("safe cycling to school")
+
+
+def test_danish_filler_words_are_not_index_terms() -> None:
+    # "ved", "så" and "projektet" were listed as words a Danish task shares with Danish past projects
+    from eudesk.matching.text import analyse
+
+    terms = analyse("Projektet skal teste delecykler ved skolen, så flere cykler", "en")
+    assert not {"ved", "så", "projektet"} & set(terms)
+    assert "delecykl" in terms
