@@ -335,8 +335,13 @@ def test_sorting(loaded_session: Session, everything: list[dict]) -> None:
     by_id = {r["topic_id"]: r for r in everything}
     flt = service.CallFilter(programmes=["HORIZON"])
     ids = _all_ids(loaded_session, flt, "deadline")
+    # soonest first: by the next deadline still ahead; calls that closed go after them, the latest closed first
+    upcoming = [min((d for d in by_id[i]["deadlines"] if d >= TODAY), default=None) for i in ids]
+    ahead = [d for d in upcoming if d is not None]
+    assert ahead and upcoming[: len(ahead)] == sorted(ahead)
+    passed = [by_id[i]["deadline"] for i, d in zip(ids, upcoming, strict=True) if d is None]
+    assert [d for d in passed if d is not None] == sorted((d for d in passed if d is not None), reverse=True)
     deadlines = [by_id[i]["deadline"] for i in ids]
-    assert deadlines == sorted(deadlines)
     ids = _all_ids(loaded_session, flt, "-deadline")
     assert [by_id[i]["deadline"] for i in ids] == sorted(deadlines, reverse=True)
     ids = _all_ids(loaded_session, flt, "-budget")

@@ -387,12 +387,17 @@ def _base(flt: CallFilter, today: dt.date, *, skip: str | None = None) -> Select
     return select(Call).join(Programme).where(*_conditions(flt, today, skip=skip))
 
 
-def _order(stmt: Select, sort: str) -> Select:  # type: ignore[type-arg]
+def _order(stmt: Select, sort: str, today: dt.date) -> Select:  # type: ignore[type-arg]
     if sort not in SORTS:
         raise InvalidInput(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}", field="sort")
     budget = func.coalesce(Call.budget_max, Call.budget_min)
+    # "soonest first" means the next deadline a user can still make: calls whose deadlines have all passed go
+    # after them, the most recently closed first (sorting on the last deadline put last spring's calls on top)
+    upcoming = (select(func.min(CallDeadline.deadline)).where(CallDeadline.call_id == Call.id,
+                                                              CallDeadline.deadline >= today)
+                .correlate(Call).scalar_subquery())
     key = {
-        "deadline": (Call.deadline.is_(None), Call.deadline.asc()),
+        "deadline": (upcoming.is_(None), upcoming.asc(), Call.deadline.is_(None), Call.deadline.desc()),
         "-deadline": (Call.deadline.is_(None), Call.deadline.desc()),
         "budget": (budget.is_(None), budget.asc()),
         "-budget": (budget.is_(None), budget.desc()),
@@ -411,7 +416,7 @@ def search_calls(
     stmt = _base(flt, today)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = max(1, min(page, -(-total // per_page)))  # a page past the last shows the last
-    items = list(session.scalars(_order(stmt, sort).limit(per_page).offset((page - 1) * per_page)).unique())
+    items = list(session.scalars(_order(stmt, sort, today).limit(per_page).offset((page - 1) * per_page)).unique())
     return CallPage(items=items, total=total, page=page, per_page=per_page, facets=facets(session=session, flt=flt,
                                                                                                today=today))
 
