@@ -28,15 +28,16 @@ def home(
 ) -> Response:
     """The start page: what is open now and what closes soon."""
     set_freshness(request, session, today)
+    until = today + dt.timedelta(days=45)
     soon = calls_service.search_calls(
         session=session,
-        flt=calls_service.CallFilter(statuses=["open"], deadline_from=today, deadline_to=today + dt.timedelta(days=45)),
+        flt=calls_service.CallFilter(statuses=["open"], deadline_from=today, deadline_to=until),
         today=today, sort="deadline", per_page=10,
     )
     counts = {f.value: f.count for f in soon.facets["status"]}
     all_counts = calls_service.facets(session=session, flt=calls_service.CallFilter(), today=today)["status"]
     return render(request, "home.html", tr=tr, nav="home", soon=soon,
-                  status_counts={f.value: f.count for f in all_counts}, soon_counts=counts)
+                  status_counts={f.value: f.count for f in all_counts}, soon_counts=counts, soon_until=until)
 
 
 @router.get("/about", include_in_schema=False)

@@ -1,0 +1,26 @@
+"""The start page: what is open now and what closes soon."""
+
+from __future__ import annotations
+
+import warnings
+
+from lxml import html as lxml_html
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+
+def test_home_links_to_every_call_closing_soon_when_it_shows_only_some(app_client: TestClient) -> None:
+    page = app_client.get("/?lang=en")
+    assert page.status_code == 200
+    doc = lxml_html.fromstring(page.text)
+    shown = doc.xpath("//table[contains(@class,'list')]/tbody/tr")
+    closing = app_client.get("/calls.json", params={"status": "open", "deadline_from": "2026-08-12",
+                                                    "deadline_to": "2026-09-26"}).json()["total"]
+    assert closing > len(shown) == 10  # the bundled data on 12 August 2026: more than the page lists
+    link = doc.get_element_by_id("all-closing")
+    assert f"See all {closing} calls" in link.text_content()
+    href = link.get("href")
+    assert href.startswith("/calls?")
+    assert app_client.get(href.replace("/calls?", "/calls.json?")).json()["total"] == closing
