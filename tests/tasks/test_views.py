@@ -129,10 +129,21 @@ def _csv(rows: list[list[str]]) -> bytes:
 def test_import_through_the_page_is_all_or_nothing(app_client: Any) -> None:
     before = app_client.get("/tasks.json").json()["total"]
     bad = _csv([["Et", DANISH, ""], ["To", "", ""]])
-    r = app_client.post("/tasks/import", files={"file": ("opgaver.csv", bad, "text/csv")})
+    r = app_client.post("/tasks/import?lang=en", files={"file": ("opgaver.csv", bad, "text/csv")})
     assert r.status_code == 422
-    assert "opgaver.csv: nothing imported; row 3, column 'description': is empty" in \
-        doc(r).xpath("//p[@id='import-error']")[0].text_content()
+    error = doc(r).xpath("//div[@id='import-error']")[0]
+    assert error.xpath("./p")[0].text_content() == "opgaver.csv: nothing imported."
+    assert [li.text_content() for li in error.xpath(".//li")] == ["Row 3, column 'description': is empty"]
+    # a Danish page says it in Danish (the JSON twin and the CLI keep the English one-liner)
+    r = app_client.post("/tasks/import?lang=da", files={"file": ("opgaver.csv", bad, "text/csv")})
+    error = doc(r).xpath("//div[@id='import-error']")[0]
+    assert error.xpath("./p")[0].text_content() == "opgaver.csv: intet er importeret."
+    assert [li.text_content() for li in error.xpath(".//li")] == ["Række 3, kolonne 'description': er tom"]
+    r = app_client.post("/tasks/import?lang=da", files={"file": ("opgaver.csv", b"titel\nA\n", "text/csv")})
+    assert doc(r).xpath("//div[@id='import-error']")[0].text_content().strip() == \
+        "opgaver.csv: mangler kolonnen 'description' (fundne kolonner: titel)"
+    r = app_client.post("/tasks/import?lang=da", files={"file": ("opgaver.xlsx", b"no workbook", "text/csv")})
+    assert "kan ikke læses som en Excel-projektmappe" in doc(r).xpath("//div[@id='import-error']")[0].text_content()
     assert app_client.get("/tasks.json").json()["total"] == before
     good = _csv([["Et", DANISH, ""], ["To", DANISH, "Borgmesterforvaltningen"]])
     r = app_client.post("/tasks/import", files={"file": ("opgaver.csv", good, "text/csv")}, follow_redirects=False)

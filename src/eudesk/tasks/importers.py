@@ -37,12 +37,24 @@ _HEADER_OF = {alias: name for name, aliases in ALIASES.items() for alias in alia
 class ImportErrors(InvalidInput):
     """Several rows of a file are bad: one line per row (the first few), naming row and column."""
 
-    def __init__(self, source: str, problems: Sequence[str]) -> None:
-        shown = list(problems[:MAX_ERRORS_SHOWN])
+    def __init__(self, source: str, rows: Sequence[tuple[int, str, str]]) -> None:
+        problems = [f"row {n}, column '{col}': {msg}" for n, col, msg in rows]
+        shown = problems[:MAX_ERRORS_SHOWN]
         more = len(problems) - len(shown)
         tail = f"; and {more} more" if more > 0 else ""
         super().__init__(f"{source}: nothing imported; " + "; ".join(shown) + tail)
-        self.problems = list(problems)
+        self.source = source
+        self.rows = list(rows)  # (row number, column, problem): the web page says them in the user's language
+        self.problems = problems
+
+
+class FileProblem(InvalidInput):
+    """A whole file cannot be imported; the message keeps its template and values so that a page can translate it."""
+
+    def __init__(self, template: str, **params: str) -> None:
+        super().__init__(template % params)
+        self.template = template
+        self.params = params
 
 
 def _columns(header: Sequence[object], source: str) -> dict[int, str]:
@@ -54,8 +66,9 @@ def _columns(header: Sequence[object], source: str) -> dict[int, str]:
             cols[i] = name
     missing = [c for c in REQUIRED if c not in cols.values()]
     if missing:
-        raise InvalidInput(f"{source}: missing column {', '.join(repr(m) for m in missing)} "
-                           f"(columns found: {', '.join(str(h) for h in header if h) or 'none'})")
+        raise FileProblem("%(source)s: missing column %(missing)s (columns found: %(found)s)", source=source,
+                          missing=", ".join(repr(m) for m in missing),
+                          found=", ".join(str(h) for h in header if h) or "none")
     return cols
 
 
@@ -64,23 +77,23 @@ def parse_rows(rows: Iterable[Sequence[object]], *, source: str, first_row: int 
     it = iter(rows)
     header = next(it, None)
     if header is None:
-        raise InvalidInput(f"{source}: the file is empty")
+        raise FileProblem("%(source)s: the file is empty", source=source)
     cols = _columns(header, source)
     tasks: list[TaskIn] = []
-    problems: list[str] = []
+    problems: list[tuple[int, str, str]] = []
     for n, row in enumerate(it, start=first_row + 1):
         if not any(str(v).strip() for v in row if v is not None):
             continue  # blank lines are not tasks
         values = {name: row[i] if i < len(row) else None for i, name in cols.items()}
         task_in, errors = validate_task(values)
         if task_in is None:
-            problems.extend(f"row {n}, column '{col}': {msg}" for col, msg in errors.items())
+            problems.extend((n, col, msg) for col, msg in errors.items())
         else:
             tasks.append(task_in)
     if problems:
         raise ImportErrors(source, problems)
     if not tasks:
-        raise InvalidInput(f"{source}: no tasks in the file")
+        raise FileProblem("%(source)s: no tasks in the file", source=source)
     return tasks
 
 
@@ -105,7 +118,8 @@ def read_excel_bytes(data: bytes, *, source: str) -> list[TaskIn]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InvalidInput(f"{source}: not a readable Excel workbook ({exc.__class__.__name__})") from exc
+        raise FileProblem("%(source)s: not a readable Excel workbook (%(reason)s)", source=source,
+                          reason=exc.__class__.__name__) from exc
     try:
         rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
     finally:
@@ -120,7 +134,7 @@ def read_tasks_bytes(data: bytes, *, filename: str) -> list[TaskIn]:
         return read_excel_bytes(data, source=filename)
     if name.endswith((".csv", ".txt")):
         return read_csv_bytes(data, source=filename)
-    raise InvalidInput(f"{filename}: use a .csv or .xlsx file")
+    raise FileProblem("%(source)s: use a .csv or .xlsx file", source=filename)
 
 
 def read_tasks_file(path: str | Path) -> list[TaskIn]:

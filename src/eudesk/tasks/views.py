@@ -17,7 +17,7 @@ from eudesk.config import Settings
 from eudesk.core.dates import today as today_for
 from eudesk.core.errors import InvalidInput
 from eudesk.tasks import service
-from eudesk.tasks.importers import read_tasks_bytes
+from eudesk.tasks.importers import FileProblem, ImportErrors, read_tasks_bytes
 from eudesk.tasks.matcher import CallMatcher, get_matcher
 from eudesk.tasks.models import MatchFeedback, Task
 from eudesk.tasks.schemas import (
@@ -266,16 +266,30 @@ async def tasks_import(request: Request, file: UploadFile, session: Session = De
     name = file.filename or "upload"
     try:
         if len(data) > MAX_UPLOAD_BYTES:
-            raise InvalidInput(f"{name}: the file is larger than 10 MB")
+            raise FileProblem("%(source)s: the file is larger than 10 MB", source=name)
         tasks = service.import_tasks(session=session, tasks=read_tasks_bytes(data, filename=name), source=name)
     except InvalidInput as exc:
         set_freshness(request, session, today)
         _tasks, out = _list(session, "", "")
+        message, problems = _import_error(exc, tr)
         return render(request, "tasks/list.html", tr=tr, nav="tasks", tasks=_tasks, out=out, department="",
                       status="", imported=None, statuses=service.STATUSES, departments=service.DEPARTMENTS,
-                      import_error=str(exc), counts=service.match_counts(session=session), status_code=422)
+                      import_error=message, import_problems=problems, counts=service.match_counts(session=session),
+                      status_code=422)
     lang = _lang_query(request).replace("?", "&")
     return RedirectResponse(f"/tasks?imported={len(tasks)}{lang}", status_code=303)
+
+
+def _import_error(exc: InvalidInput, tr: Translator) -> tuple[str, list[str]]:
+    """A failed import in the page's language: one line, and the bad rows one per line (the JSON twin and the CLI
+    keep the English one-liner)."""
+    if isinstance(exc, ImportErrors):
+        rows = [tr.gettext("Row %(row)s, column '%(column)s': %(problem)s") % {
+            "row": n, "column": col, "problem": tr.gettext(msg)} for n, col, msg in exc.rows]
+        return tr.gettext("%(source)s: nothing imported.") % {"source": exc.source}, rows
+    if isinstance(exc, FileProblem):
+        return tr.gettext(exc.template) % exc.params, []
+    return str(exc), []
 
 
 @router.post("/tasks/import.json", response_model=ImportOut)
@@ -284,7 +298,7 @@ async def tasks_import_json(file: UploadFile, session: Session = Depends(get_ses
     data = await file.read(MAX_UPLOAD_BYTES + 1)
     name = file.filename or "upload"
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(f"{name}: the file is larger than 10 MB")
+        raise FileProblem("%(source)s: the file is larger than 10 MB", source=name)
     tasks = service.import_tasks(session=session, tasks=read_tasks_bytes(data, filename=name), source=name)
     return ImportOut(imported=len(tasks), source=name)
 
