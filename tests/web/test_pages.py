@@ -24,3 +24,19 @@ def test_home_links_to_every_call_closing_soon_when_it_shows_only_some(app_clien
     href = link.get("href")
     assert href.startswith("/calls?")
     assert app_client.get(href.replace("/calls?", "/calls.json?")).json()["total"] == closing
+
+
+def test_past_projects_say_each_title_once_and_name_their_source(app_client: TestClient) -> None:
+    sources: set[str] = set()
+    page, pages = 1, 1
+    while page <= pages:
+        doc = lxml_html.fromstring(app_client.get(f"/projects?lang=da&page={page}").text)
+        rows = doc.xpath("//table[contains(@class,'list')]/tbody/tr")
+        pages = -(-app_client.get("/projects.json").json()["total"] // len(rows)) if page == 1 else pages
+        for row in rows:
+            name = row.xpath("./td[1]/a")[0].text_content()
+            # 605 CORDIS projects carry their acronym as their title: it was said twice
+            assert [d.text_content() for d in row.xpath("./td[1]/div")] != [name]
+            sources.add(row.xpath("./td[4]")[0].text_content())
+        page += 1
+    assert sources == {"CORDIS", "Danske strukturfonde"}
