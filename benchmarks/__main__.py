@@ -10,6 +10,7 @@ SUITES = {
     "task-to-call": "benchmarks.task_to_call",
     "objective-to-topic": "benchmarks.objective_to_topic",
     "partner-suggestion": "benchmarks.partner_suggestion",
+    "partner-ceiling": "benchmarks.partner_ceiling",
     "embedder": "benchmarks.embedder_suite",
     "web": "benchmarks.web_suite",
     "sync": "benchmarks.sync_suite",

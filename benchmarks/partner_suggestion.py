@@ -19,6 +19,7 @@ import statistics
 import tempfile
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,59 @@ def _files(cases_files: list[str]) -> list[Path]:
                 extra.append(cand)
                 kinds.add(cand.name)
     return paths + extra
+
+
+@dataclass
+class BenchData:
+    """The suite's projects, organisations and participations, and its cases: (project key, target org keys)."""
+
+    paths: list[Path]
+    records: list[Any]
+    orgs: dict[int, OrgDoc]
+    parts: dict[int, set[int]]
+    projects: list[ProjectDoc]
+    triples: list[tuple[int, int, str]]
+    count: Counter[int]
+    by_key: dict[int, Any]
+    cases: list[tuple[int, set[int]]]
+
+    def query(self, pkey: int) -> str:
+        """What a user would have: topic title, plus the project's own title and objective where present."""
+        rec = self.by_key[pkey]
+        title = rec.title if rec.title not in ("", rec.acronym, rec.external_id) else ""
+        return " ".join(x for x in (rec.topic_title, title, rec.objective) if x)
+
+
+def load_data(cases_files: list[str]) -> BenchData:
+    """Read the participation files (and their project/topic siblings) and draw the cases: every project with at
+    least two participants who also appear in other projects; those participants are its targets."""
+    paths = _files(cases_files)
+    print("files:", ", ".join(str(p) for p in paths))
+    records = [r for r in read_cordis(paths) if r.participants]
+    orgs: dict[int, OrgDoc] = {}
+    parts: dict[int, set[int]] = {}
+    projects = []
+    triples = []
+    for r in records:
+        pkey = int(r.external_id)
+        projects.append(ProjectDoc(key=pkey, title=r.title if r.title != r.acronym else "", text=r.objective,
+                                   topic_code=r.topic_code, topic_title=r.topic_title, language="en",
+                                   year=r.start_date.year if r.start_date else None))
+        parts[pkey] = set()
+        for p in r.participants:
+            okey = int(p.cordis_id or 0)
+            orgs.setdefault(okey, OrgDoc(key=okey, name=p.name, activity_type=p.activity_type, country=p.country,
+                                         city=p.city))
+            parts[pkey].add(okey)
+            triples.append((pkey, okey, p.role))
+    count = Counter(o for ps in parts.values() for o in ps)
+    cases = []
+    for pkey, ps in parts.items():
+        targets = {o for o in ps if count[o] >= 2}  # participants who appear in other projects
+        if len(targets) >= 2:
+            cases.append((pkey, targets))
+    return BenchData(paths, records, orgs, parts, projects, triples, count,
+                     {int(r.external_id): r for r in records}, cases)
 
 
 class Bm25Baseline:
@@ -281,49 +335,26 @@ def _hybrid_index(records: list, progress: bool = True):  # type: ignore[no-unty
     return index, time.perf_counter() - t
 
 
-def _hybrid_match(index, query: str, held_out: str) -> tuple[dict[int, float], float]:  # type: ignore[no-untyped-def]
-    """Project key -> fused hybrid score for the best TOP_PROJECTS projects (the held-out one left out), and the
+def _hybrid_match(index, query: str, held_out: str,  # type: ignore[no-untyped-def]
+                  k: int = TOP_PROJECTS) -> tuple[dict[int, float], float]:
+    """Project key -> fused hybrid score for the best k projects (the held-out one left out), and the
     milliseconds of the search (query embedding included, through the cache)."""
     from eudesk.matching.cache import cached_query
-    from eudesk.partners.ranking import TOP_PROJECTS
 
     ids = [d.id for d in index.docs if d.id != held_out]
     t = time.perf_counter()
     qv = cached_query(index.cache, index.embedder, query[:4000])
-    res = index.search(query[:4000], k=TOP_PROJECTS, filter_ids=ids, query_vector=qv)
+    res = index.search(query[:4000], k=k, filter_ids=ids, query_vector=qv)
     ms = (time.perf_counter() - t) * 1000
     return {int(m.doc_id): float(m.score) for m in res.matches}, ms
 
 
 def run(cases_files: list[str], json_out: str | None = None, quick: bool = False) -> int:
     """Run the suite and print the table (and write the JSON when asked)."""
-    paths = _files(cases_files)
-    print("files:", ", ".join(str(p) for p in paths))
-    records = read_cordis(paths)
-    records = [r for r in records if r.participants]
-    orgs: dict[int, OrgDoc] = {}
-    parts: dict[int, set[int]] = {}
-    projects = []
-    triples = []
-    for r in records:
-        pkey = int(r.external_id)
-        projects.append(ProjectDoc(key=pkey, title=r.title if r.title != r.acronym else "", text=r.objective,
-                                   topic_code=r.topic_code, topic_title=r.topic_title, language="en",
-                                   year=r.start_date.year if r.start_date else None))
-        parts[pkey] = set()
-        for p in r.participants:
-            okey = int(p.cordis_id or 0)
-            orgs.setdefault(okey, OrgDoc(key=okey, name=p.name, activity_type=p.activity_type, country=p.country,
-                                         city=p.city))
-            parts[pkey].add(okey)
-            triples.append((pkey, okey, p.role))
-    count = Counter(o for ps in parts.values() for o in ps)
-    by_key = {int(r.external_id): r for r in records}
-    cases = []
-    for pkey, ps in parts.items():
-        targets = {o for o in ps if count[o] >= 2}  # participants who appear in other projects
-        if len(targets) >= 2:
-            cases.append((pkey, targets))
+    data = load_data(cases_files)
+    paths, records, orgs, parts, projects, triples = (data.paths, data.records, data.orgs, data.parts,
+                                                      data.projects, data.triples)
+    count, by_key, cases = data.count, data.by_key, data.cases
     t = time.perf_counter()
     index = PartnerIndex(projects, list(orgs.values()), triples)
     build_s = time.perf_counter() - t
@@ -344,9 +375,7 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
     code_parts = [_code_parts(p.topic_code) for p in index.projects]
     for pkey, targets in cases:
         rec = by_key[pkey]
-        # what a user would have: topic code and topic title, plus the project's own title/objective if present
-        title = rec.title if rec.title not in ("", rec.acronym, rec.external_id) else ""
-        query = " ".join(x for x in (rec.topic_title, title, rec.objective) if x)
+        query = data.query(pkey)
         queries.append((query, rec.topic_code))
         # eudesk: fit from the hybrid core (dense multilingual-e5-small + lexical with concepts) over projects
         match, search_ms = _hybrid_match(hybrid, query, str(pkey))

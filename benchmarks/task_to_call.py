@@ -175,6 +175,33 @@ def abstention_held_out(evidence: dict[str, dict[str, tuple[float, float]]], non
     return out
 
 
+def abstention_frontier(evidence: dict[str, dict[str, tuple[float, float]]], none_cases: list[dict[str, Any]],
+                        pos_cases: list[dict[str, Any]]) -> dict[str, Any]:
+    """The best the good-match rule could do even with its levels fitted on the very cases it is judged on (per
+    language, over every pair of levels): how many expect-none runs abstain at most while no positive run does, and
+    how many positive runs abstain at least while every expect-none run does. Both ends of the target at once are
+    out of reach when the first is below the expect-none total (or the second above 0)."""
+    out: dict[str, Any] = {"expect_none_total": 0, "max_expect_none_abstained_keeping_all_positives": 0,
+                           "positive_total": 0, "min_positives_abstained_when_all_expect_none_abstain": 0}
+    for lang in LANGS:
+        nones = [evidence[lang][c["id"]] for c in none_cases]
+        poss = [evidence[lang][c["id"]] for c in pos_cases]
+        best_none, best_pos = 0, len(poss)
+        for cos in _midpoints([d for d, _ in nones + poss]):
+            for cov in _midpoints([v for _, v in nones + poss]):
+                abst_none = sum(1 for d, v in nones if not (d >= cos or v >= cov))
+                abst_pos = sum(1 for d, v in poss if not (d >= cos or v >= cov))
+                if abst_pos == 0:
+                    best_none = max(best_none, abst_none)
+                if abst_none == len(nones):
+                    best_pos = min(best_pos, abst_pos)
+        out["expect_none_total"] += len(nones)
+        out["positive_total"] += len(poss)
+        out["max_expect_none_abstained_keeping_all_positives"] += best_none
+        out["min_positives_abstained_when_all_expect_none_abstain"] += best_pos
+    return out
+
+
 def top_ids(scores: np.ndarray, ids: Sequence[str], k: int = K) -> list[str]:
     """Ids of the k highest scores."""
     order = np.argsort(-scores, kind="stable")[:k]
@@ -317,6 +344,7 @@ def run(cases_files: list[str], json_out: str | None = None, quick: bool = False
     perf["peak_rss_mb"] = peak_rss_mb()
 
     held_out = abstention_held_out(evidence, none_cases, pos_cases)
+    held_out["in_sample_frontier"] = abstention_frontier(evidence, none_cases, pos_cases)
     _print(figures, abstain, by_lang, perf, held_out)
     payload = {
         "suite": "task-to-call",
@@ -395,6 +423,11 @@ def _print(figures: dict[str, dict[str, dict[str, float]]], abstain: dict[str, i
           f"{held_out['expect_none_abstained']}/{held_out['expect_none_total']}, positives wrongly abstained "
           f"{held_out['positive_wrongly_abstained']}/{held_out['positive_total']}; levels fitted on all cases "
           f"{held_out['levels_all_cases']}")
+    fr = held_out["in_sample_frontier"]
+    print(f"  the rule's best in-sample (levels fitted on the cases judged): with no positive run abstaining, at most "
+          f"{fr['max_expect_none_abstained_keeping_all_positives']}/{fr['expect_none_total']} expect-none runs "
+          f"abstain; with all expect-none runs abstaining, at least "
+          f"{fr['min_positives_abstained_when_all_expect_none_abstain']}/{fr['positive_total']} positive runs do")
     lat = perf["latency_ms"]
     rows = [[f"{perf['corpus_docs']} / {perf['corpus_passages']} / {perf['lexical_passages']}", lat["p50"], lat["p95"],
              lat["search_only_p50"], lat["search_only_p95"], perf["build_docs_per_s"]]]
