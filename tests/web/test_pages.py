@@ -40,3 +40,14 @@ def test_past_projects_say_each_title_once_and_name_their_source(app_client: Tes
             sources.add(row.xpath("./td[4]")[0].text_content())
         page += 1
     assert sources == {"CORDIS", "Danske strukturfonde"}
+
+
+def test_a_call_page_links_to_partner_search_for_that_call(app_client: TestClient) -> None:
+    topic = "EuropeAid/186246/DD/ACT/NG"  # ids with slashes too
+    page = lxml_html.fromstring(app_client.get(f"/calls/{topic}?lang=da").text)
+    link = page.get_element_by_id("find-partners")
+    assert link.text_content() == "Find partnere til denne indkaldelse"
+    href = link.get("href")
+    assert href.startswith("/partners?call=")
+    data = app_client.get(href.replace("/partners?", "/partners.json?")).json()
+    assert data["call"] == topic and data["call_title"]
