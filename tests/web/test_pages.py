@@ -5,6 +5,10 @@ from __future__ import annotations
 import warnings
 
 from lxml import html as lxml_html
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from eudesk.projects.models import Participation
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -51,3 +55,25 @@ def test_a_call_page_links_to_partner_search_for_that_call(app_client: TestClien
     assert href.startswith("/partners?call=")
     data = app_client.get(href.replace("/partners?", "/partners.json?")).json()
     assert data["call"] == topic and data["call_title"]
+
+
+def _organisation(session: Session, *, with_partners: bool) -> int:
+    """An organisation whose projects have other participants (or none of them has)."""
+    sizes = dict(session.execute(select(Participation.project_id, func.count()).group_by(Participation.project_id)).all())
+    projects: dict[int, list[int]] = {}
+    for org_id, project_id in session.execute(select(Participation.organisation_id, Participation.project_id)):
+        projects.setdefault(org_id, []).append(project_id)
+    return next(org for org, ids in sorted(projects.items())
+                if any(sizes[p] > 1 for p in ids) == with_partners)
+
+
+def test_an_organisation_without_partners_says_so_once(app_client: TestClient, loaded_session: Session) -> None:
+    alone = _organisation(loaded_session, with_partners=False)
+    assert app_client.get(f"/organisations/{alone}.json").json()["partners"] == []
+    page = lxml_html.fromstring(app_client.get(f"/organisations/{alone}?lang=en").text)
+    assert page.text_content().count("No partners recorded.") == 1
+    assert not page.xpath("//*[@id='top-partners']") and "Countries of its partners" not in page.text_content()
+    busy = _organisation(loaded_session, with_partners=True)
+    page = lxml_html.fromstring(app_client.get(f"/organisations/{busy}?lang=en").text)
+    assert page.xpath("//ol[@id='top-partners']/li/a") and page.xpath("//*[@id='partner-countries']")
+    assert "No partners recorded." not in page.text_content()
