@@ -77,3 +77,12 @@ def test_an_organisation_without_partners_says_so_once(app_client: TestClient, l
     page = lxml_html.fromstring(app_client.get(f"/organisations/{busy}?lang=en").text)
     assert page.xpath("//ol[@id='top-partners']/li/a") and page.xpath("//*[@id='partner-countries']")
     assert "No partners recorded." not in page.text_content()
+
+
+def test_a_city_lists_each_project_title_once(app_client: TestClient) -> None:
+    page = lxml_html.fromstring(app_client.get("/cities/DK/Vejle?lang=da").text)
+    items = [li.text_content() for li in page.xpath("//ul[@class='small']/li[a[starts-with(@href,'/projects/')]]")]
+    assert items
+    for text in items:
+        name = text.split(" (")[0]
+        assert " – " not in name or name.split(" – ")[0] != name.split(" – ")[1], text
