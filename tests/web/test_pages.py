@@ -86,3 +86,13 @@ def test_a_city_lists_each_project_title_once(app_client: TestClient) -> None:
     for text in items:
         name = text.split(" (")[0]
         assert " – " not in name or name.split(" – ")[0] != name.split(" – ")[1], text
+
+
+def test_a_demo_task_names_its_source_in_the_page_language(app_client: TestClient) -> None:
+    task_id = app_client.get("/tasks.json").json()["items"][0]["id"]
+    for lang, source in (("da", "Danske EU-strukturfondsprojekter 2007-2020 ledet af kommuner (Erhvervsstyrelsen)"),
+                         ("en", "Danish EU structural-fund projects 2007-2020 led by municipalities (Erhvervsstyrelsen)")):
+        page = lxml_html.fromstring(app_client.get(f"/tasks/{task_id}?lang={lang}").text)
+        facts = dict(zip([dt.text_content() for dt in page.xpath("//dl[contains(@class,'facts')][1]/dt")],
+                         [dd.text_content() for dd in page.xpath("//dl[contains(@class,'facts')][1]/dd")], strict=True))
+        assert source in facts.values()
