@@ -109,3 +109,29 @@ def test_language_switch_after_htmx_filtering_keeps_the_filters(live_server: str
     assert "programme=CERV" in page.url
     assert page.locator('input[name="programme"][value="CERV"]').is_checked()
     assert set(page.locator("#results tbody td:nth-child(2)").all_inner_texts()) == {"CERV"}
+
+
+def test_back_shows_the_filters_of_the_list_it_shows(live_server: str, browser_page: Any) -> None:
+    page = browser_page
+    page.goto(f"{live_server}/calls")
+    life = page.locator('input[name="programme"][value="LIFE"]')
+    with page.expect_response(lambda r: "programme=LIFE" in r.url and r.request.headers.get("hx-request")):
+        life.check()
+    page.wait_for_url("**programme=LIFE*")
+    life_total = results_total(page)
+    with page.expect_response(lambda r: "status=open" in r.url and r.request.headers.get("hx-request")):
+        page.locator('input[name="status"][value="open"]').check()
+    page.wait_for_url("**status=open*")
+    # Back: LIFE only. htmx's snapshot of the page showed LIFE unticked beside the LIFE-only list.
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('status=open')")
+    page.wait_for_load_state("load")
+    page.wait_for_function("n => document.querySelector('#results .toolbar strong').textContent.startsWith(n + ' ')",
+                           arg=str(life_total))
+    assert page.locator('input[name="programme"][value="LIFE"]').is_checked()
+    assert not page.locator('input[name="status"][value="open"]').is_checked()
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('LIFE')")
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => document.querySelector('#results .toolbar strong').textContent.startsWith('629 ')")
+    assert not page.locator('input[name="programme"][value="LIFE"]').is_checked()

@@ -96,3 +96,10 @@ def test_a_demo_task_names_its_source_in_the_page_language(app_client: TestClien
         facts = dict(zip([dt.text_content() for dt in page.xpath("//dl[contains(@class,'facts')][1]/dt")],
                          [dd.text_content() for dd in page.xpath("//dl[contains(@class,'facts')][1]/dd")], strict=True))
         assert source in facts.values()
+
+
+def test_htmx_restoring_history_gets_the_whole_page(app_client: TestClient) -> None:
+    block = app_client.get("/calls?status=open", headers={"HX-Request": "true"}).text
+    assert "<html" not in block and 'id="results"' in block
+    whole = app_client.get("/calls?status=open", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in whole.text and 'name="htmx-config"' in whole.text

@@ -67,7 +67,8 @@ def render(
         "freshness": getattr(request.state, "freshness", None),
         **context,
     }
-    if block and request.headers.get("HX-Request") == "true":
+    # htmx restoring a page from history wants the whole page, not the block its filters asked for
+    if block and request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true":
         html = render_block(_env, template, block, ctx)
     else:
         html = _env.get_template(template).render(ctx)
