@@ -103,3 +103,20 @@ def test_htmx_restoring_history_gets_the_whole_page(app_client: TestClient) -> N
     assert "<html" not in block and 'id="results"' in block
     whole = app_client.get("/calls?status=open", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<html" in whole.text and 'name="htmx-config"' in whole.text
+
+
+def test_error_pages_lead_in_the_page_language_and_keep_the_precise_line(app_client: TestClient) -> None:
+    r = app_client.get("/calls/NO-SUCH-TOPIC?lang=da")
+    page = lxml_html.fromstring(r.text)
+    assert r.status_code == 404
+    assert page.get_element_by_id("error-lead").text_content().startswith("Vi kan ikke finde det")
+    assert page.xpath('//*[@role="alert"]')[0].text_content() == "no call with topic identifier 'NO-SUCH-TOPIC'"
+    r = app_client.get("/calls?lang=da&sort=popularity")
+    page = lxml_html.fromstring(r.text)
+    assert r.status_code == 422
+    assert page.get_element_by_id("error-lead").text_content().startswith("Adressen eller formularen")
+    assert "sort" in page.xpath('//*[@role="alert"]')[0].text_content()
+    r = app_client.get("/calls?lang=en&page=0")
+    assert lxml_html.fromstring(r.text).get_element_by_id("error-lead").text_content().startswith("The address")
+    page = lxml_html.fromstring(app_client.get("/no/such/page?lang=da").text)
+    assert not page.xpath("//*[@id='error-lead']")  # "Siden findes ikke." says it all

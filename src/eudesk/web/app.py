@@ -88,6 +88,15 @@ def warm_up(app: FastAPI) -> None:
             log.exception("warm-up failed")
 
 
+# The error page's first line, in the user's language; the domain's own one-line message (English, naming the field
+# or record) follows as the detail.
+_ERROR_LEADS = {
+    404: "We cannot find it: the link may be old, or the record may have been removed.",
+    422: "The address or the form has a value eudesk cannot use; the line below says which.",
+    502: "A data source did not answer properly. Try again later.",
+}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web app for these settings (nothing connects until start-up)."""
     settings = settings or get_settings()
@@ -135,7 +144,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"error": str(exc)}, status_code=exc.http_status)
         tr = get_translator(request)
         get_today(request)
-        return render(request, "error.html", tr=tr, status_code=exc.http_status, message=str(exc))
+        return render(request, "error.html", tr=tr, status_code=exc.http_status, message=str(exc),
+                      lead=tr.gettext(_ERROR_LEADS.get(exc.http_status, _ERROR_LEADS[422])))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -149,7 +159,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"error": message, "detail": exc.errors()}, status_code=422)
         tr = get_translator(request)
         get_today(request)
-        return render(request, "error.html", tr=tr, status_code=422, message=message)
+        return render(request, "error.html", tr=tr, status_code=422, message=message,
+                      lead=tr.gettext(_ERROR_LEADS[422]))
 
     @app.exception_handler(404)
     async def _not_found(request: Request, exc: Exception) -> Response:
