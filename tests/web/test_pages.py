@@ -120,3 +120,18 @@ def test_error_pages_lead_in_the_page_language_and_keep_the_precise_line(app_cli
     assert lxml_html.fromstring(r.text).get_element_by_id("error-lead").text_content().startswith("The address")
     page = lxml_html.fromstring(app_client.get("/no/such/page?lang=da").text)
     assert not page.xpath("//*[@id='error-lead']")  # "Siden findes ikke." says it all
+
+
+def test_search_of_a_pasted_long_description_uses_its_beginning_and_says_so(app_client: TestClient) -> None:
+    text = " ".join(["Ældre borgere skal blive længere i eget hjem med velfærdsteknologi."] * 40)  # 2,700 characters
+    r = app_client.get("/search", params={"q": text, "lang": "da"})
+    assert r.status_code == 200
+    page = lxml_html.fromstring(r.text)
+    assert page.get_element_by_id("search-cut").text_content() == \
+        "Kun de første 1.000 tegn af teksten blev brugt i søgningen."
+    searched = page.get_element_by_id("q").get("value")
+    assert 900 < len(searched) <= 1000 and text.startswith(searched)
+    assert page.get_element_by_id("q").get("maxlength") == "1000"
+    short = lxml_html.fromstring(app_client.get("/search", params={"q": "velfærdsteknologi"}).text)
+    assert not short.xpath("//*[@id='search-cut']")
+    assert app_client.get("/search.json", params={"q": text}).status_code == 422  # the API says it plainly

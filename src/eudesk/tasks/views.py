@@ -480,21 +480,30 @@ def _search(session: Session, matcher: CallMatcher, q: str, today: dt.date) -> t
     return res, out
 
 
+MAX_SEARCH_CHARS = 1000
+
+
 @router.get("/search.json", response_model=SearchOut)
-def search_json(q: str = Query("", max_length=1000), session: Session = Depends(get_session),
+def search_json(q: str = Query("", max_length=MAX_SEARCH_CHARS), session: Session = Depends(get_session),
                 today: dt.date = Depends(get_today), matcher: CallMatcher = Depends(matcher_dep)) -> SearchOut:
     """'What is there for X?': open and forthcoming calls for a Danish or English question, explained."""
     return _search(session, matcher, q, today)[1]
 
 
 @router.get("/search", include_in_schema=False)
-def search_page(request: Request, q: str = Query("", max_length=1000), session: Session = Depends(get_session),
+def search_page(request: Request, q: str = "", session: Session = Depends(get_session),
                 today: dt.date = Depends(get_today), tr: Translator = Depends(get_translator),
                 matcher: CallMatcher = Depends(matcher_dep)) -> Response:
     """One search box over all open and forthcoming calls, with the same explanations as task matches."""
     set_freshness(request, session, today)
+    # a pasted project description longer than the limit is searched by its beginning, and the page says so
+    # (it was an error page that lost the text)
+    cut = len(q) > MAX_SEARCH_CHARS
+    if cut:
+        q = q[:MAX_SEARCH_CHARS].rsplit(" ", 1)[0]
     res, _out = _search(session, matcher, q, today)
-    return render(request, "search/search.html", tr=tr, block="results", nav="search", res=res, matcher=matcher)
+    return render(request, "search/search.html", tr=tr, block="results", nav="search", res=res, matcher=matcher,
+                  cut=MAX_SEARCH_CHARS if cut else None)
 
 
 @router.get("/matching/status", include_in_schema=False)
