@@ -45,10 +45,11 @@ def list_(
     q: str = typer.Option("", "--text", "-q", help="Words that must occur in the title, id, keywords or text."),
     deadline_from: str = typer.Option("", help="Earliest deadline, YYYY-MM-DD."),
     deadline_to: str = typer.Option("", help="Latest deadline, YYYY-MM-DD."),
-    sort: str = typer.Option("deadline", help="deadline, -deadline, budget, -budget or title."),
-    limit: int = typer.Option(30, min=1, max=1000, help="How many calls to show."),
+    sort: str = typer.Option("deadline", help="deadline (next deadline still to come first, closed calls after), "
+                                              "-deadline, budget, -budget or title."),
+    limit: int = typer.Option(30, min=1, max=200, help="How many calls to show (at most 200)."),
 ) -> None:
-    """List calls in a table in the terminal."""
+    """List calls in a table in the terminal (every status unless --status is given)."""
     from eudesk.calls.views import _date_param
 
     settings = get_settings()

@@ -10,7 +10,9 @@ import typer
 from eudesk.cli.common import fail
 from eudesk.core.errors import EudeskError
 
-app = typer.Typer(help="eudesk: an international office in a box for municipalities.", no_args_is_help=True,
+app = typer.Typer(help="eudesk: an international office in a box for municipalities. Every command works on the "
+                       "database in EUDESK_DATA_DIR (default ./var) or at EUDESK_DATABASE_URL, and creates and fills "
+                       "it when it is empty.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -29,7 +31,8 @@ for _name, _module in GROUPS:
 def serve(
     host: str = typer.Option(None, help="Address to listen on (default: EUDESK_HOST or 127.0.0.1)."),
     port: int = typer.Option(None, help="Port to listen on (default: EUDESK_PORT or 8000)."),
-    data_dir: str = typer.Option(None, help="Data folder (default: EUDESK_DATA_DIR or ./var)."),
+    data_dir: str = typer.Option(None, help="Data folder (default: EUDESK_DATA_DIR or ./var). The other commands "
+                                          "have no such option: they read EUDESK_DATA_DIR."),
 ) -> None:
     """Serve the web app (creates and fills the database on first start)."""
     import os
@@ -48,7 +51,8 @@ def serve(
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Create or upgrade the database schema to the newest version."""
+    """Create or upgrade the database schema to the newest version; an empty database also gets the bundled data
+    (unless EUDESK_LOAD_BUNDLED_DATA=false), as at every command's and the web app's start."""
     from eudesk.cli.common import console, db_session
 
     with db_session():
@@ -58,7 +62,8 @@ def db_upgrade() -> None:
 
 @app.command()
 def doctor() -> None:
-    """Say what this installation runs on: settings, database, data loaded, embedding runtime."""
+    """Say what this installation runs on: data folder, database, calls stored (and the last import or sync),
+    embedding runtime."""
     from sqlalchemy import func, select
 
     from eudesk import __version__

@@ -30,7 +30,8 @@ def _progress(done: int, total: int) -> None:
 def import_(
     path: Path = typer.Argument(..., dir_okay=False, help="A .csv or .xlsx file with the columns title and "
                                                           "description, and optionally department, office, contact, "
-                                                          "amount, currency, start_date, end_date, themes, status."),
+                                                          "amount, currency, start_date, end_date, themes, status, "
+                                                          "language (English or Danish headers, see docs/tasks.md)."),
 ) -> None:
     """Import tasks from a CSV or Excel file; all-or-nothing: a bad row stops the import and nothing is stored."""
     from eudesk.tasks import service
@@ -132,7 +133,7 @@ def export_feedback(
     out: Path = typer.Argument(..., dir_okay=False, help="Output file, one JSON case a line (.jsonl)."),
 ) -> None:
     """Write the standing feedback on matches as task-to-call judgements (we apply = 2, relevant = 1, not relevant
-    listed apart), one case per task, in the benchmark's case format."""
+    listed apart), one case per task that has feedback, in the benchmark's case format."""
     import json
 
     from eudesk.tasks import service
