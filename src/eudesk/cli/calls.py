@@ -22,7 +22,7 @@ def import_(
     paths: list[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                                        help="Files in the bundled JSONL layout (.jsonl or .jsonl.gz) or raw portal "
                                             "search responses (.json)."),
-    source: str = typer.Option("", help="Name of the source shown in the app (default: from the file)."),
+    source: str = typer.Option("", help="Name of the source shown in the app (default: the file names)."),
 ) -> None:
     """Import call topics from files; all-or-nothing: a bad record stops the import and nothing is stored."""
     from eudesk.calls.sources.files import read_topic_file

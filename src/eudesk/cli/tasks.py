@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from eudesk.config import Settings
     from eudesk.tasks.matcher import CallMatcher
 
-app = typer.Typer(help="Tasks (project ideas): import from CSV/Excel, list, match to calls.", no_args_is_help=True)
+app = typer.Typer(help="Tasks (project ideas): import from CSV/Excel, list, match to calls, export feedback.",
+                  no_args_is_help=True)
 
 
 def _progress(done: int, total: int) -> None:
@@ -117,7 +118,7 @@ def rematch(
     force: bool = typer.Option(False, help="Re-match every task, even when nothing changed."),
     lexical: bool = typer.Option(False, help="Shared words and concepts only, without the multilingual model."),
 ) -> None:
-    """Re-match every task against the current calls (run after importing or syncing calls)."""
+    """Re-match every task whose text or call index changed (run after importing or syncing calls)."""
     from eudesk.tasks import service
 
     settings, today, matcher = _matcher(lexical)
