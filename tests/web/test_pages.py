@@ -136,3 +136,14 @@ def test_search_of_a_pasted_long_description_uses_its_beginning_and_says_so(app_
     short = lxml_html.fromstring(app_client.get("/search", params={"q": "velfærdsteknologi"}).text)
     assert not short.xpath("//*[@id='search-cut']")
     assert app_client.get("/search.json", params={"q": text}).status_code == 422  # the API says it plainly
+
+
+def test_a_task_entered_on_the_page_says_so_in_the_page_language(app_client: TestClient) -> None:
+    r = app_client.post("/tasks/new?lang=da", data={
+        "title": "Skybrudssikring af to bydele",
+        "description": "Kommunen vil klimatilpasse to bydele mod skybrud med regnvandsbassiner og grønne tage.",
+        "currency": "DKK", "status": "new"}, follow_redirects=False)
+    assert r.status_code == 303
+    page = lxml_html.fromstring(app_client.get(r.headers["location"].split("?")[0] + "?lang=da").text)
+    facts = page.xpath("//dl[contains(@class,'facts')][1]/dd")
+    assert "oprettet her i eudesk" in [dd.text_content() for dd in facts]  # it said "form"
