@@ -147,3 +147,16 @@ def test_a_task_entered_on_the_page_says_so_in_the_page_language(app_client: Tes
     page = lxml_html.fromstring(app_client.get(r.headers["location"].split("?")[0] + "?lang=da").text)
     facts = page.xpath("//dl[contains(@class,'facts')][1]/dd")
     assert "oprettet her i eudesk" in [dd.text_content() for dd in facts]  # it said "form"
+
+
+def test_runs_are_summed_up_in_the_page_language(app_client: TestClient) -> None:
+    changes = lxml_html.fromstring(app_client.get("/changes?lang=da").text)
+    text = changes.text_content()
+    assert "emner læst: 629; nye: 629, ændrede: 0, forsvundne: 0" in text
+    assert "629 topics" not in text  # the run's stored English message
+    assert [b.text_content() for b in changes.xpath("//span[@class='badge']")] == ["ny: 629"]
+    about = lxml_html.fromstring(app_client.get("/about?lang=da").text)
+    row = about.xpath("//table//tbody/tr")[0].text_content()
+    assert "emner læst: 629" in row and "ok" in row
+    english = lxml_html.fromstring(app_client.get("/about?lang=en").text).xpath("//table//tbody/tr")[0]
+    assert "topics read: 629; new: 629, changed: 0, disappeared: 0" in english.text_content()

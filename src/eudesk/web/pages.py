@@ -54,7 +54,8 @@ def about(
     # the embedding runtime the calls matcher actually loaded (empty until its semantic index is built)
     matcher = getattr(request.app.state, "task_matcher", None)
     runtime = getattr(matcher, "embedder_name", "") or None
-    return render(request, "about.html", tr=tr, nav="about", runs=runs, version=__version__,
+    run_counts = {r.id: calls_service.count_changes(session=session, sync_id=r.id) for r in runs}
+    return render(request, "about.html", tr=tr, nav="about", runs=runs, run_counts=run_counts, version=__version__,
                   python=platform.python_version(), database=request.app.state.engine.dialect.name,
                   embedder=runtime, settings=settings)
 
