@@ -135,3 +135,23 @@ def test_bundled_calls_load_and_filter_on_postgres(pg_engine: Engine) -> None:
                     if q.lower() in " ".join([c.title, c.topic_id, c.keywords, c.description]).lower()}
             assert found.total == len(want), q
             assert {c.topic_id for c in found.items} <= want, q
+
+
+def test_app_state_marks_older_databases_with_tasks_as_having_had_the_demo_tasks(sqlite_engine: Engine) -> None:
+    """An older database that already has tasks never gets the demo tasks later, even once its list is emptied."""
+    upgrade(sqlite_engine, "0002_tasks")
+    with sqlite_engine.begin() as conn:
+        conn.execute(text("INSERT INTO tasks (title, description, language, department, office, contact, currency, "
+                          "themes, status, source, created_at, updated_at, matched_key) VALUES ('T', 'D', 'da', '', "
+                          "'', '', 'DKK', '', 'new', 'form', '2026-01-01', '2026-01-01', '')"))
+    upgrade(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        rows = conn.execute(text("SELECT key FROM app_state")).scalars().all()
+    assert rows == ["tasks.bundled_loaded"]
+    _check_schema(sqlite_engine)
+
+
+def test_app_state_starts_empty_on_a_new_database(sqlite_engine: Engine) -> None:
+    upgrade(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM app_state")).scalar_one() == 0

@@ -49,3 +49,23 @@ def test_bad_file_is_one_line_and_stores_nothing(env: Path) -> None:
     assert "row 2, column 'description': is empty; row 3, column 'description': is too short" in str(r.exception)
     r = runner.invoke(app, ["list"])
     assert "0 tasks" in r.output
+
+
+def test_delete_asks_then_deletes_all_or_nothing(env: Path) -> None:
+    good = env / "tasks.csv"
+    good.write_text(f'title,description\nEn,"{DANISH}"\nTo,"{DANISH} og sensorer"\n', encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(good)]).exit_code == 0
+    r = runner.invoke(app, ["delete", "1", "7"])  # 7 does not exist: nothing deleted, nothing asked
+    assert r.exit_code != 0 and "no task with id 7" in str(r.exception) and "Delete" not in r.output
+    r = runner.invoke(app, ["delete", "1"], input="n\n")
+    assert r.exit_code == 1 and "Delete 1 task with 0 stored matches and 0 feedback marks?" in r.output
+    assert "En" in runner.invoke(app, ["list"]).output
+    r = runner.invoke(app, ["delete", "1", "--yes"])
+    assert r.exit_code == 0 and "Deleted 1 task" in r.output
+    listed = runner.invoke(app, ["list"]).output
+    assert "1 tasks" in listed and "To" in listed
+    r = runner.invoke(app, ["delete"])
+    assert r.exit_code == 2 and "give task ids or --demo" in r.output
+    r = runner.invoke(app, ["delete", "--demo", "--yes"])  # this database never had the demo tasks
+    assert r.exit_code == 0 and "no demo tasks left" in r.output

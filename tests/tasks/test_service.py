@@ -99,3 +99,47 @@ def test_money_in_both_currencies_at_the_peg() -> None:
     assert service.to_eur(746_038, "DKK") == 100_000
     assert service.to_dkk(100_000, "EUR") == 746_038
     assert service.to_eur(5, "EUR") == 5 and service.to_eur(None, "DKK") is None
+
+
+def test_delete_tasks_with_their_matches_and_feedback(catalogue: Session) -> None:
+    from eudesk.tasks.models import MatchFeedback, Task, TaskMatch
+
+    session = catalogue
+    keep = service.create_task(session=session, task_in=service.check_task(GOOD))
+    gone = service.create_task(session=session, task_in=service.check_task({**GOOD, "title": "Slettes"}))
+    service.set_feedback(session=session, task_id=gone.id, topic_id="LIFE-2026-SAP-CLIMA-CCA", verdict="apply")
+    service.set_feedback(session=session, task_id=keep.id, topic_id="LIFE-2026-SAP-CLIMA-CCA", verdict="relevant")
+    session.add(TaskMatch(task_id=gone.id, topic_id="LIFE-2026-SAP-CLIMA-CCA", rank=1, score=1.0, current=True,
+                          first_matched_on=dt.date(2026, 8, 12), last_matched_on=dt.date(2026, 8, 12)))
+    session.flush()
+    assert service.deletion_counts(session=session, task_ids=[gone.id]) == service.Deleted(1, 1, 1)
+    # all or nothing: one unknown id deletes nothing and says which id
+    with pytest.raises(NotFound, match=f"no task with id {gone.id + 99}"):
+        service.delete_tasks(session=session, task_ids=[gone.id, gone.id + 99])
+    assert session.get(Task, gone.id) is not None
+    assert service.delete_tasks(session=session, task_ids=[gone.id, gone.id]) == service.Deleted(1, 1, 1)
+    assert session.get(Task, gone.id) is None
+    assert session.query(MatchFeedback).filter_by(task_id=gone.id).count() == 0
+    assert session.query(TaskMatch).filter_by(task_id=gone.id).count() == 0
+    assert [t.id for t in service.list_tasks(session=session)] == [keep.id]
+    assert len(service.feedback_history(session=session, task_id=keep.id)) == 1
+
+
+def test_demo_tasks_load_once_and_stay_deleted(session: Session) -> None:
+    loaded = service.load_bundled(session=session)
+    assert loaded is not None and len(loaded) == len(service.demo_task_ids(session=session)) > 50
+    edited = loaded[0]
+    service.update_task(session=session, task_id=edited.id,
+                        task_in=service.check_task({**GOOD, "title": "Vores egen udgave"}))
+    assert edited.id in service.demo_task_ids(session=session)  # still a demo task, wherever it came from
+    service.delete_tasks(session=session, task_ids=service.demo_task_ids(session=session))
+    assert service.count_tasks(session=session) == 0
+    assert service.load_bundled(session=session) is None  # an emptied list does not fill up again
+    assert service.count_tasks(session=session) == 0
+
+
+def test_demo_tasks_never_join_tasks_that_were_there_first(session: Session) -> None:
+    service.create_task(session=session, task_in=service.check_task(GOOD))
+    assert service.load_bundled(session=session) is None
+    service.delete_tasks(session=session, task_ids=[t.id for t in service.list_tasks(session=session)])
+    assert service.load_bundled(session=session) is None and service.count_tasks(session=session) == 0

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from eudesk.config import Settings
     from eudesk.tasks.matcher import CallMatcher
 
-app = typer.Typer(help="Tasks (project ideas): import from CSV/Excel, list, match to calls, export feedback.",
+app = typer.Typer(help="Tasks (project ideas): import from CSV/Excel, list, match to calls, delete, export feedback.",
                   no_args_is_help=True)
 
 
@@ -127,6 +127,33 @@ def rematch(
         n = service.rematch_all(session=session, matcher=matcher, today=today, force=force)
     matcher.flush()
     console.print(f"Re-matched {n} tasks.")
+
+
+@app.command("delete")
+def delete(
+    task_ids: list[int] = typer.Argument(None, help="The ids of the tasks to delete (see `eudesk tasks list`).",
+                                         show_default=False),
+    demo: bool = typer.Option(False, "--demo", help="Delete the bundled demo tasks still in the list (imported "
+                                                    "from the bundled file at first start), edited or not."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Delete tasks for good, with their matches and feedback (all or nothing: an unknown id deletes nothing).
+    The demo tasks are loaded once per database: once deleted they do not come back."""
+    from eudesk.tasks import service
+
+    with db_session() as session:
+        ids = list(task_ids or []) + (service.demo_task_ids(session=session) if demo else [])
+        if not ids:
+            console.print("Nothing to delete: give task ids" + (" (there are no demo tasks left)." if demo else
+                                                                 " or --demo."))
+            raise typer.Exit(code=0 if demo else 2)
+        counts = service.deletion_counts(session=session, task_ids=ids)
+        if not yes:
+            typer.confirm(f"Delete {counts.tasks} task{'' if counts.tasks == 1 else 's'} with {counts.matches} stored "
+                          f"matches and {counts.feedback} feedback marks?", abort=True)
+        done = service.delete_tasks(session=session, task_ids=ids)
+    console.print(f"Deleted {done.tasks} task{'' if done.tasks == 1 else 's'} ({done.matches} stored matches, "
+                  f"{done.feedback} feedback marks).")
 
 
 @app.command("export-feedback")

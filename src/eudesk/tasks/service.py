@@ -219,6 +219,51 @@ def update_task(*, session: Session, task_id: int, task_in: TaskIn) -> Task:
     return task
 
 
+@dataclass(frozen=True)
+class Deleted:
+    """What a deletion removed."""
+
+    tasks: int
+    matches: int
+    feedback: int
+
+
+def deletion_counts(*, session: Session, task_ids: Sequence[int]) -> Deleted:
+    """What deleting these tasks would remove (for the confirmation): tasks, stored matches, feedback marks; an
+    unknown id is NotFound."""
+    ids = list(dict.fromkeys(task_ids))
+    if not ids:
+        return Deleted(0, 0, 0)
+    found = set(session.scalars(select(Task.id).where(Task.id.in_(ids))))
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"no task with id {', '.join(str(i) for i in missing)}")
+    n_tasks = len(found)
+    n_matches = session.scalar(select(func.count(TaskMatch.id)).where(TaskMatch.task_id.in_(ids))) or 0
+    n_feedback = session.scalar(select(func.count(MatchFeedback.id)).where(MatchFeedback.task_id.in_(ids))) or 0
+    return Deleted(n_tasks, n_matches, n_feedback)
+
+
+def delete_tasks(*, session: Session, task_ids: Sequence[int]) -> Deleted:
+    """Delete tasks with their matches and feedback (all or nothing: an unknown id is NotFound, nothing deleted).
+
+    Deleting is for good: the contact field holds a person's name, and the office must be able to remove it."""
+    ids = list(dict.fromkeys(task_ids))
+    counts = deletion_counts(session=session, task_ids=ids)
+    tasks = list(session.scalars(select(Task).where(Task.id.in_(ids)))) if ids else []
+    for task in tasks:
+        session.delete(task)  # matches and feedback go with it (cascade)
+    session.flush()
+    return counts
+
+
+def demo_task_ids(*, session: Session) -> list[int]:
+    """Ids of the bundled demo tasks still in the list (imported from the bundled file, whatever was edited since)."""
+    from eudesk.tasks.importers import BUNDLED_SOURCE
+
+    return list(session.scalars(select(Task.id).where(Task.source == BUNDLED_SOURCE).order_by(Task.id)))
+
+
 def get_task(*, session: Session, task_id: int) -> Task:
     """The task with this id, or NotFound."""
     task = session.get(Task, task_id)
@@ -598,11 +643,21 @@ def search(*, session: Session, matcher: CallMatcher, q: str, today: dt.date, k:
 
 # --- bundled demo tasks -------------------------------------------------------------------------------------
 
+BUNDLED_TASKS_LOADED = "tasks.bundled_loaded"  # app_state key (also set by migration 0004 for older databases)
+
+
 def load_bundled(*, session: Session, settings: object = None) -> list[Task] | None:
-    """Load the bundled demo tasks (municipality-led Danish structural-fund projects) into an empty task list."""
+    """Load the bundled demo tasks (municipality-led Danish structural-fund projects) into an empty task list, once
+    per database."""
+    from eudesk.db.state import get_state, set_state
     from eudesk.tasks.importers import BUNDLED_SOURCE, bundled_tasks_path, read_tasks_file
 
-    if count_tasks(session=session):
+    # Once only: after the office deleted the demo tasks (or had tasks of its own first), they never come back.
+    if get_state(session, BUNDLED_TASKS_LOADED) is not None:
         return None
-    path = bundled_tasks_path()
-    return import_tasks(session=session, tasks=read_tasks_file(path), source=BUNDLED_SOURCE)
+    if count_tasks(session=session):
+        set_state(session, BUNDLED_TASKS_LOADED, "tasks were there first")
+        return None
+    tasks = import_tasks(session=session, tasks=read_tasks_file(bundled_tasks_path()), source=BUNDLED_SOURCE)
+    set_state(session, BUNDLED_TASKS_LOADED, f"{len(tasks)} demo tasks")
+    return tasks
