@@ -74,6 +74,9 @@ def cli_md() -> str:
 
 
 def main(argv: list[str]) -> int:
+    if any(a in ("-h", "--help") for a in argv) or any(a != "--check" for a in argv):
+        print(__doc__.strip())
+        return 0 if any(a in ("-h", "--help") for a in argv) else 2
     targets = {ROOT / "docs" / "settings.md": settings_md(), ROOT / "docs" / "cli.md": cli_md()}
     stale = [p for p, text in targets.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
     if "--check" in argv:

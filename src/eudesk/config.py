@@ -20,7 +20,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         default_factory=_default_data_dir,
-        description="Folder for the embedded SQLite database, caches and uploads.",
+        description="Folder for the embedded SQLite database and the caches (default: ./var in the folder eudesk "
+                    "runs from).",
     )
     database_url: str | None = Field(
         default=None,
