@@ -160,3 +160,11 @@ def test_runs_are_summed_up_in_the_page_language(app_client: TestClient) -> None
     assert "emner læst: 629" in row and "ok" in row
     english = lxml_html.fromstring(app_client.get("/about?lang=en").text).xpath("//table//tbody/tr")[0]
     assert "topics read: 629; new: 629, changed: 0, disappeared: 0" in english.text_content()
+
+
+def test_partner_search_without_a_fit_says_no_good_match_once(app_client: TestClient) -> None:
+    data = app_client.get("/partners.json", params={"text": "xyzzy"}).json()
+    assert not data["suggestions"] and data["note"].startswith("no good match")
+    page = lxml_html.fromstring(app_client.get("/partners", params={"text": "xyzzy", "lang": "da"}).text)
+    notices = [p.text_content() for p in page.xpath("//p[contains(@class,'notice')]")]
+    assert len(notices) == 1 and notices[0].startswith("Intet godt match"), notices
