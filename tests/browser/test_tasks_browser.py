@@ -1,4 +1,5 @@
-"""In a real browser: create a task in Danish, see the calls that fit, mark one not relevant and see it go.
+"""In a real browser: create a task in Danish, see the calls that fit, mark one not relevant and see it go, then
+delete the task.
 
 Uses the shared fixtures of tests/browser/conftest.py: one Playwright (sync API) per test process, so this test
 can run in the same worker as the other browser tests.
@@ -41,5 +42,14 @@ def test_create_task_see_matches_and_dismiss_one(live_server: str, chromium_brow
         # the verdict is stored: a reload keeps the call out of the list
         page.reload()
         expect(page.locator(f"#matches article[data-topic='{first}']")).to_have_count(0)
+        # delete the task: the confirmation says what goes with it, then the list says it is gone
+        task_url = page.url
+        page.click("#delete-task")
+        expect(page.locator("#delete-confirm")).to_contain_text("og 1 vurdering")
+        page.click("#confirm-delete")
+        page.wait_for_url("**/tasks?deleted=1*")
+        expect(page.locator("#deleted-notice")).to_have_text("1 opgave slettet.")
+        expect(page.get_by_role("link", name="Længere i eget hjem")).to_have_count(0)
+        assert page.goto(task_url).status == 404
     finally:
         context.close()

@@ -188,3 +188,66 @@ def test_matching_status_and_openapi(app_client: Any) -> None:
     for path in ("/tasks.json", "/tasks/{task_id}.json", "/search.json", "/feedback.json"):
         assert path in paths
     assert paths["/search.json"]["get"]["description"].startswith("'What is there for X?'")
+
+
+def test_delete_a_task_asks_first_and_takes_its_matches_and_feedback(app_client: Any) -> None:
+    task_id = create(app_client, title="Skal slettes")
+    first = app_client.get(f"/tasks/{task_id}.json").json()["matches"][0]["topic_id"]
+    app_client.post(f"/tasks/{task_id}/feedback.json", data={"topic_id": first, "verdict": "relevant"})
+    page = doc(app_client.get(f"/tasks/{task_id}?lang=da"))
+    assert page.xpath("//a[@id='delete-task']/@href") == [f"/tasks/{task_id}/delete"]
+    confirm = app_client.get(f"/tasks/{task_id}/delete?lang=da")
+    assert confirm.status_code == 200
+    box = doc(confirm).xpath("//div[@id='delete-confirm']")[0].text_content()
+    assert "Slette “Skal slettes” for altid?" in box and "og 1 vurdering" in box
+    assert doc(confirm).xpath("//form[button[@id='confirm-delete']]/@action") == [f"/tasks/{task_id}/delete?lang=da"]
+    assert app_client.get(f"/tasks/{task_id}.json").status_code == 200  # asking deletes nothing
+    r = app_client.post(f"/tasks/{task_id}/delete?lang=da", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/tasks?deleted=1&lang=da"
+    notice = doc(app_client.get(r.headers["location"])).xpath("//p[@id='deleted-notice']")[0].text_content()
+    assert notice == "1 opgave slettet."
+    assert app_client.get(f"/tasks/{task_id}").status_code == 404
+    assert f"feedback-task-{task_id}" not in {c["id"] for c in app_client.get("/feedback.json").json()}
+    # the JSON API: DELETE says what went, a second DELETE is a 404
+    other = create(app_client, title="Også væk")
+    app_client.get(f"/tasks/{other}.json")  # matched and stored
+    out = app_client.delete(f"/tasks/{other}.json").json()
+    assert out["tasks"] == 1 and out["matches"] >= 1 and out["feedback"] == 0
+    assert app_client.delete(f"/tasks/{other}.json").status_code == 404
+    assert app_client.post("/tasks/999999/delete").status_code == 404
+
+
+def test_demo_tasks_are_deleted_from_the_list_and_stay_deleted(tmp_path: Any) -> None:
+    import warnings
+
+    from eudesk.config import Settings
+    from eudesk.db import make_engine, make_sessionmaker, upgrade
+    from eudesk.tasks import service
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from eudesk.web.app import create_app
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+                        today="2026-08-12", embedder="fake", load_bundled_data=False)
+    engine = make_engine(settings)
+    upgrade(engine)
+    with make_sessionmaker(engine).begin() as session:
+        n = len(service.load_bundled(session=session) or [])
+    engine.dispose()
+    with TestClient(create_app(settings)) as client:
+        link = doc(client.get("/tasks?lang=en")).xpath("//p[@id='demo-tasks']")[0]
+        assert f"{n} demo tasks that came with eudesk are in the list." in link.text_content()
+        confirm = doc(client.get("/tasks/demo/delete?lang=en")).xpath("//div[@id='delete-confirm']")[0]
+        assert f"Delete the {n} demo tasks for good?" in confirm.text_content()
+        r = client.post("/tasks/demo/delete?lang=en", follow_redirects=False)
+        assert r.headers["location"] == f"/tasks?deleted={n}&lang=en"
+        page = doc(client.get(r.headers["location"]))
+        assert page.xpath("//p[@id='deleted-notice']")[0].text_content() == f"{n} tasks deleted."
+        assert not page.xpath("//p[@id='demo-tasks']") and client.get("/tasks.json").json()["total"] == 0
+        assert "There are no demo tasks left." in client.get("/tasks/demo/delete?lang=en").text
+    engine = make_engine(settings)  # what a restart's bootstrap does for the tasks: they do not come back
+    with make_sessionmaker(engine).begin() as session:
+        assert service.load_bundled(session=session) is None and service.count_tasks(session=session) == 0
+    engine.dispose()

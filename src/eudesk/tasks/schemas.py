@@ -192,6 +192,14 @@ class SearchOut(BaseModel):
     results: list[CallMatchOut]
 
 
+class DeletedOut(BaseModel):
+    """What a deletion removed: tasks, their stored matches and their feedback marks."""
+
+    tasks: int
+    matches: int
+    feedback: int
+
+
 class ImportOut(BaseModel):
     """The result of an import."""
 

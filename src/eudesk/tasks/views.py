@@ -24,6 +24,7 @@ from eudesk.tasks.schemas import (
     ApplicantPhraseOut,
     BudgetOut,
     CallMatchOut,
+    DeletedOut,
     FeedbackOut,
     FundingRateOut,
     ImportOut,
@@ -247,13 +248,14 @@ def tasks_json(department: str = "", status: str = "", session: Session = Depend
 
 @router.get("/tasks", include_in_schema=False)
 def tasks_page(request: Request, department: str = "", status: str = "", imported: int | None = None,
-               session: Session = Depends(get_session), today: dt.date = Depends(get_today),
+               deleted: int | None = None, session: Session = Depends(get_session), today: dt.date = Depends(get_today),
                tr: Translator = Depends(get_translator), matcher: CallMatcher = Depends(matcher_dep)) -> Response:
     """The tasks list with filters, how many calls fit each task, and the import form."""
     set_freshness(request, session, today)
     tasks, out = _list(session, department, status)
     return render(request, "tasks/list.html", tr=tr, block="results", nav="tasks", tasks=tasks, out=out,
-                  department=department, status=status, imported=imported, statuses=service.STATUSES,
+                  department=department, status=status, imported=imported, deleted=deleted,
+                  demo_count=len(service.demo_task_ids(session=session)), statuses=service.STATUSES,
                   departments=service.DEPARTMENTS, import_error=None,
                   counts=service.match_counts(session=session))
 
@@ -273,7 +275,8 @@ async def tasks_import(request: Request, file: UploadFile, session: Session = De
         _tasks, out = _list(session, "", "")
         message, problems = _import_error(exc, tr)
         return render(request, "tasks/list.html", tr=tr, nav="tasks", tasks=_tasks, out=out, department="",
-                      status="", imported=None, statuses=service.STATUSES, departments=service.DEPARTMENTS,
+                      status="", imported=None, deleted=None, demo_count=len(service.demo_task_ids(session=session)),
+                      statuses=service.STATUSES, departments=service.DEPARTMENTS,
                       import_error=message, import_problems=problems, counts=service.match_counts(session=session),
                       status_code=422)
     lang = _lang_query(request).replace("?", "&")
@@ -383,6 +386,58 @@ async def task_update(request: Request, task_id: int, session: Session = Depends
         return _form_page(request, tr, task=task, values=values, errors=errors, status_code=422)
     service.update_task(session=session, task_id=task_id, task_in=task_in)
     return RedirectResponse(f"/tasks/{task_id}{_lang_query(request)}", status_code=303)
+
+
+# --- delete -------------------------------------------------------------------------------------------------------
+
+def _delete_page(request: Request, session: Session, tr: Translator, today: dt.date, *, ids: list[int],
+                 task: Task | None) -> Response:
+    set_freshness(request, session, today)
+    counts = service.deletion_counts(session=session, task_ids=ids)
+    action = f"/tasks/{task.id}/delete" if task is not None else "/tasks/demo/delete"
+    return render(request, "tasks/delete.html", tr=tr, nav="tasks", task=task, counts=counts,
+                  action=action + _lang_query(request))
+
+
+def _deleted(request: Request, counts: service.Deleted) -> Response:
+    lang = _lang_query(request).replace("?", "&")
+    return RedirectResponse(f"/tasks?deleted={counts.tasks}{lang}", status_code=303)
+
+
+# "demo" before "{task_id}": the path of the demo tasks' deletion is not a task id
+@router.get("/tasks/demo/delete", include_in_schema=False)
+def demo_delete_confirm(request: Request, session: Session = Depends(get_session),
+                        today: dt.date = Depends(get_today), tr: Translator = Depends(get_translator)) -> Response:
+    """Ask before deleting the bundled demo tasks still in the list."""
+    return _delete_page(request, session, tr, today, ids=service.demo_task_ids(session=session), task=None)
+
+
+@router.post("/tasks/demo/delete", include_in_schema=False)
+def demo_delete(request: Request, session: Session = Depends(get_session)) -> Response:
+    """Delete the bundled demo tasks still in the list, with their matches and feedback."""
+    return _deleted(request, service.delete_tasks(session=session, task_ids=service.demo_task_ids(session=session)))
+
+
+@router.get("/tasks/{task_id}/delete", include_in_schema=False)
+def task_delete_confirm(request: Request, task_id: int, session: Session = Depends(get_session),
+                        today: dt.date = Depends(get_today), tr: Translator = Depends(get_translator)) -> Response:
+    """Ask before deleting a task: what goes with it (matches, feedback)."""
+    task = service.get_task(session=session, task_id=task_id)
+    return _delete_page(request, session, tr, today, ids=[task.id], task=task)
+
+
+@router.post("/tasks/{task_id}/delete", include_in_schema=False)
+def task_delete(request: Request, task_id: int, session: Session = Depends(get_session)) -> Response:
+    """Delete a task for good, with its matches and feedback."""
+    return _deleted(request, service.delete_tasks(session=session, task_ids=[task_id]))
+
+
+@router.delete("/tasks/{task_id}.json", response_model=DeletedOut)
+def task_delete_json(task_id: int, session: Session = Depends(get_session)) -> DeletedOut:
+    """Delete a task for good, with its stored matches and feedback; says how many of each went (404: no such
+    task)."""
+    d = service.delete_tasks(session=session, task_ids=[task_id])
+    return DeletedOut(tasks=d.tasks, matches=d.matches, feedback=d.feedback)
 
 
 # --- a task and its matches -----------------------------------------------------------------------------------
