@@ -168,3 +168,12 @@ def test_partner_search_without_a_fit_says_no_good_match_once(app_client: TestCl
     page = lxml_html.fromstring(app_client.get("/partners", params={"text": "xyzzy", "lang": "da"}).text)
     notices = [p.text_content() for p in page.xpath("//p[contains(@class,'notice')]")]
     assert len(notices) == 1 and notices[0].startswith("Intet godt match"), notices
+
+
+def test_the_about_page_has_a_json_twin(app_client: TestClient) -> None:
+    data = app_client.get("/about.json").json()
+    assert data["version"] and data["database"] == "sqlite" and data["python"].count(".") == 2
+    first = data["runs"][-1]
+    assert first["topics_seen"] == 629 and data["changes_by_run"][str(first["id"])] == {"new": 629}
+    page = lxml_html.fromstring(app_client.get("/about?lang=en").text)
+    assert len(page.xpath("//table//tbody/tr")) == len(data["runs"])

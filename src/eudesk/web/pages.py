@@ -7,10 +7,12 @@ import platform
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from eudesk import __version__
 from eudesk.calls import service as calls_service
+from eudesk.calls.schemas import SyncRunOut
 from eudesk.config import Settings
 from eudesk.web.deps import get_session, get_settings, get_today, get_translator, set_freshness
 from eudesk.web.i18n import LANGUAGES, Translator
@@ -40,6 +42,35 @@ def home(
                   status_counts={f.value: f.count for f in all_counts}, soon_counts=counts, soon_until=until)
 
 
+class AboutOut(BaseModel):
+    """What this installation runs on and the latest imports and syncs of calls (the about page's twin)."""
+
+    version: str
+    python: str
+    database: str
+    embedder: str | None = Field(description="the embedding runtime in use; null until the model is loaded")
+    runs: list[SyncRunOut]
+    changes_by_run: dict[int, dict[str, int]] = Field(description="run id -> kind of change -> how many")
+
+
+def _about(request: Request, session: Session) -> AboutOut:
+    runs = calls_service.list_runs(session=session, limit=10)
+    # the embedding runtime the calls matcher actually loaded (empty until its semantic index is built)
+    matcher = getattr(request.app.state, "task_matcher", None)
+    return AboutOut(
+        version=__version__, python=platform.python_version(), database=request.app.state.engine.dialect.name,
+        embedder=getattr(matcher, "embedder_name", "") or None,
+        runs=[SyncRunOut.model_validate(r, from_attributes=True) for r in runs],
+        changes_by_run={r.id: calls_service.count_changes(session=session, sync_id=r.id) for r in runs},
+    )
+
+
+@router.get("/about.json", response_model=AboutOut)
+def about_json(request: Request, session: Session = Depends(get_session)) -> AboutOut:
+    """What this installation runs on (version, database, embedding runtime) and its latest imports and syncs."""
+    return _about(request, session)
+
+
 @router.get("/about", include_in_schema=False)
 def about(
     request: Request,
@@ -50,14 +81,10 @@ def about(
 ) -> Response:
     """Where the data comes from, how fresh it is, and what runs eudesk."""
     set_freshness(request, session, today)
-    runs = calls_service.list_runs(session=session, limit=10)
-    # the embedding runtime the calls matcher actually loaded (empty until its semantic index is built)
-    matcher = getattr(request.app.state, "task_matcher", None)
-    runtime = getattr(matcher, "embedder_name", "") or None
-    run_counts = {r.id: calls_service.count_changes(session=session, sync_id=r.id) for r in runs}
-    return render(request, "about.html", tr=tr, nav="about", runs=runs, run_counts=run_counts, version=__version__,
-                  python=platform.python_version(), database=request.app.state.engine.dialect.name,
-                  embedder=runtime, settings=settings)
+    out = _about(request, session)
+    return render(request, "about.html", tr=tr, nav="about", runs=out.runs, run_counts=out.changes_by_run,
+                  version=out.version, python=out.python, database=out.database, embedder=out.embedder,
+                  settings=settings)
 
 
 @router.get("/lang/{code}", include_in_schema=False)
