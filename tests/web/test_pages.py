@@ -177,3 +177,11 @@ def test_the_about_page_has_a_json_twin(app_client: TestClient) -> None:
     assert first["topics_seen"] == 629 and data["changes_by_run"][str(first["id"])] == {"new": 629}
     page = lxml_html.fromstring(app_client.get("/about?lang=en").text)
     assert len(page.xpath("//table//tbody/tr")) == len(data["runs"])
+
+
+def test_pages_name_an_icon_that_is_served(app_client: TestClient) -> None:
+    # without one the browser asked for /favicon.ico on every page and logged a 404
+    page = lxml_html.fromstring(app_client.get("/").text)
+    href = page.xpath("//link[@rel='icon']/@href")[0]
+    icon = app_client.get(href)
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
