@@ -416,7 +416,12 @@ def search_calls(
     stmt = _base(flt, today)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = max(1, min(page, -(-total // per_page)))  # a page past the last shows the last
-    items = list(session.scalars(_order(stmt, sort, today).limit(per_page).offset((page - 1) * per_page)).unique())
+    # The page's ids first, then their calls: sorting whole rows made SQLite copy every matching call's 35,000-character
+    # texts into its sorter on each request (half of the calls page's time)
+    ids_stmt = _order(stmt.with_only_columns(Call.id), sort, today).limit(per_page).offset((page - 1) * per_page)
+    ids = list(session.scalars(ids_stmt))
+    by_id = {c.id: c for c in session.scalars(select(Call).where(Call.id.in_(ids))).unique()} if ids else {}
+    items = [by_id[i] for i in ids]
     return CallPage(items=items, total=total, page=page, per_page=per_page, facets=facets(session=session, flt=flt,
                                                                                                today=today))
 
