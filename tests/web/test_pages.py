@@ -185,3 +185,14 @@ def test_pages_name_an_icon_that_is_served(app_client: TestClient) -> None:
     href = page.xpath("//link[@rel='icon']/@href")[0]
     icon = app_client.get(href)
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_a_form_answer_reloaded_or_switched_to_the_other_language_shows_its_page(app_client: TestClient) -> None:
+    # an empty note answers at the note's POST address; reloading it or switching language asked for it by GET
+    r = app_client.get("/projects/1/notes?lang=en", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/projects/1?lang=en"
+    r = app_client.get("/lang/da?next=/cities/DK/Vejle/notes")
+    assert r.status_code == 200 and r.url.path == "/cities/DK/Vejle"
+    assert app_client.get("/tasks.json", headers={"accept": "application/json"}).status_code == 200
+    api = app_client.get("/tasks/1/feedback.json")
+    assert api.status_code == 405 and api.json() == {"error": "method not allowed"}

@@ -260,6 +260,12 @@ def tasks_page(request: Request, department: str = "", status: str = "", importe
                   counts=service.match_counts(session=session))
 
 
+@router.get("/tasks/import", include_in_schema=False)
+def tasks_import_page(request: Request) -> Response:
+    """The import's address opened again (reload, language switch after an error): the tasks list has the form."""
+    return RedirectResponse(f"/tasks{_lang_query(request)}", status_code=303)
+
+
 @router.post("/tasks/import", include_in_schema=False)
 async def tasks_import(request: Request, file: UploadFile, session: Session = Depends(get_session),
                        today: dt.date = Depends(get_today), tr: Translator = Depends(get_translator)) -> Response:

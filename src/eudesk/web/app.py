@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -161,6 +161,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         get_today(request)
         return render(request, "error.html", tr=tr, status_code=422, message=message,
                       lead=tr.gettext(_ERROR_LEADS[422]))
+
+    @app.exception_handler(405)
+    async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+        if request.method == "GET" and not _wants_json(request):
+            # the address a form posted to (a note, a feedback), reloaded or switched to the other language after
+            # the answer showed there: its page is one step up (it answered {"detail":"Method Not Allowed"})
+            parent = request.url.path.rstrip("/").rsplit("/", 1)[0] or "/"
+            return RedirectResponse(parent + (f"?{request.url.query}" if request.url.query else ""), status_code=303)
+        headers = getattr(exc, "headers", None) or {}
+        return JSONResponse({"error": "method not allowed"}, status_code=405, headers=headers)
 
     @app.exception_handler(404)
     async def _not_found(request: Request, exc: Exception) -> Response:
