@@ -196,3 +196,18 @@ def test_a_form_answer_reloaded_or_switched_to_the_other_language_shows_its_page
     assert app_client.get("/tasks.json", headers={"accept": "application/json"}).status_code == 200
     api = app_client.get("/tasks/1/feedback.json")
     assert api.status_code == 405 and api.json() == {"error": "method not allowed"}
+
+
+def test_concepts_read_in_the_page_language(app_client: TestClient) -> None:
+    from eudesk.matching.glossary import CONCEPTS
+    from eudesk.web.i18n import Translator
+
+    da = Translator("da")
+    assert all(da.gettext(c.label) != c.label or c.label == "innovation" for c in CONCEPTS)
+    page = lxml_html.fromstring(app_client.get("/search", params={"q": "ældre borgere og velfærdsteknologi",
+                                                                  "lang": "da"}).text)
+    badges = {b.text_content() for b in page.xpath("//article//p[contains(., 'Fælles begreber')]/span[@class='badge']")}
+    english = {c.label for c in CONCEPTS} - {"innovation"}
+    assert badges and not badges & english, badges
+    understood = page.xpath("//p[contains(., 'forståede begreber')]")[0].text_content()
+    assert "velfærdsteknologi" in understood and "welfare technology" not in understood
