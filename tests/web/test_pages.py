@@ -211,3 +211,18 @@ def test_concepts_read_in_the_page_language(app_client: TestClient) -> None:
     assert badges and not badges & english, badges
     understood = page.xpath("//p[contains(., 'forståede begreber')]")[0].text_content()
     assert "velfærdsteknologi" in understood and "welfare technology" not in understood
+
+
+def test_partner_evidence_names_concepts_in_the_page_language(app_client: TestClient) -> None:
+    from eudesk.matching.glossary import CONCEPTS
+
+    text = "delecykler og bæredygtig mobilitet i mellemstore byer"
+    data = app_client.get("/partners.json", params={"text": text}).json()
+    labels = {c.label for c in CONCEPTS}
+    used = {t for s in data["suggestions"] for e in s.get("evidence", s.get("projects", []))
+            for t in e.get("matched_terms", [])}
+    assert used & labels, "the fitting projects share some glossary concepts with the text"
+    page = app_client.get("/partners", params={"text": text, "lang": "da"}).text
+    shared = " ".join(li.text_content() for li in lxml_html.fromstring(page).xpath("//ol[@id='suggestions']//li//li"))
+    assert "fælles begreber og ord" in shared
+    assert not [label for label in used & labels - {"innovation"} if f" {label}," in shared or f" {label};" in shared]

@@ -44,7 +44,17 @@ def _toggle(request: Request, key: str, value: str) -> str:
     return _query(request, **{key: values, "page": None})
 
 
-_env.globals.update(query=_query, toggle=_toggle, LANGUAGES=LANGUAGES)
+def _concept_labels() -> frozenset[str]:
+    try:
+        from eudesk.matching.glossary import CONCEPTS
+    except ImportError:  # the matching core is optional here, as for the tasks
+        return frozenset()
+    return frozenset(c.label for c in CONCEPTS)
+
+
+# lists that mix the glossary's concepts with the text's own words translate only the concepts (a word like "open"
+# must stay what the text said)
+_env.globals.update(query=_query, toggle=_toggle, LANGUAGES=LANGUAGES, concept_labels=_concept_labels())
 
 
 def render(
