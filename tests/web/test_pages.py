@@ -226,3 +226,14 @@ def test_partner_evidence_names_concepts_in_the_page_language(app_client: TestCl
     shared = " ".join(li.text_content() for li in lxml_html.fromstring(page).xpath("//ol[@id='suggestions']//li//li"))
     assert "fælles begreber og ord" in shared
     assert not [label for label in used & labels - {"innovation"} if f" {label}," in shared or f" {label};" in shared]
+
+
+def test_feedback_history_names_the_call_by_its_title(app_client: TestClient) -> None:
+    task_id = next(t["id"] for t in app_client.get("/tasks.json").json()["items"]
+                   if app_client.get(f"/tasks/{t['id']}.json").json()["matches"])
+    match = app_client.get(f"/tasks/{task_id}.json").json()["matches"][0]
+    app_client.post(f"/tasks/{task_id}/feedback.json", data={"topic_id": match["topic_id"], "verdict": "relevant"})
+    page = lxml_html.fromstring(app_client.get(f"/tasks/{task_id}?lang=da").text)
+    first = page.xpath("//ul[@id='feedback-history']/li")[0]
+    link = first.xpath("./a")[0]
+    assert link.get("href") == f"/calls/{match['topic_id']}" and link.text_content() == match["title"]
