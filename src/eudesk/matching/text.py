@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
 
 import Stemmer
 
@@ -15,9 +15,20 @@ DA_STOP = frozenset(["af", "alle", "alt", "anden", "andet", "andre", "at", "bare
                      "projekter", "projekterne"])
 
 
-@lru_cache(maxsize=4)
+_THREAD = threading.local()
+
+
 def _stemmer(lang: str) -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("danish" if lang == "da" else "english")
+    """This thread's Snowball stemmer for the language. PyStemmer's instances keep internal state and "must not be
+    called concurrently" (its docstring); requests, the background matching and the warm-ups stem at the same time,
+    so each thread gets its own (a shared one may be what crashed a server twice inside libpython, not reproduced)."""
+    stemmers: dict[str, Stemmer.Stemmer] | None = getattr(_THREAD, "stemmers", None)
+    if stemmers is None:
+        stemmers = _THREAD.stemmers = {}
+    stemmer = stemmers.get(lang)
+    if stemmer is None:
+        stemmer = stemmers[lang] = Stemmer.Stemmer("danish" if lang == "da" else "english")
+    return stemmer
 
 
 def words(text: str) -> list[str]:
