@@ -32,3 +32,10 @@ def test_each_thread_has_its_own_stemmer_and_the_same_stems() -> None:
     assert not wrong
     assert len({id(s) for s in seen}) == len(seen) == 4  # no stemmer shared between threads
     assert text._stemmer("da") is text._stemmer("da")  # reused within a thread
+
+
+def test_short_queries_are_told_apart_by_the_glossary() -> None:
+    for q in ("klimatilpasning i byer", "skybrud", "cykelstier", "robotter i ældreplejen"):
+        assert text.guess_language(q) == "da", q
+    for q in ("circular economy", "climate adaptation in cities", "elderly care", "smart city", "housing", ""):
+        assert text.guess_language(q) == "en", q

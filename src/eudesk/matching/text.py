@@ -78,12 +78,19 @@ _DA_CHARS = re.compile("[æøå]")
 
 
 def guess_language(text: str) -> str:
-    """'da' or 'en' from stop-word counts and Danish letters (good enough for a paragraph)."""
+    """'da' or 'en' from stop-word counts and Danish letters (good enough for a paragraph); a tie (a short query such
+    as "klimatilpasning i byer", "skybrud") goes to the language in which the shared glossary recognises more of
+    its words ("circular economy", "smart city" stay English)."""
     toks = words(text)
     if not toks:
         return "en"
     da = sum(1 for w in toks if w in DA_STOP and w not in EN_STOP) + 2 * len(_DA_CHARS.findall(text.lower()))
     en = sum(1 for w in toks if w in EN_STOP and w not in DA_STOP)
+    if da == en:
+        from eudesk.matching.glossary import concepts_in_danish, concepts_in_stems
+
+        if len(concepts_in_danish(text)) > len(concepts_in_stems(analyse(text, "en"))):
+            return "da"
     return "da" if da > en else "en"
 
 
