@@ -251,3 +251,18 @@ def test_demo_tasks_are_deleted_from_the_list_and_stay_deleted(tmp_path: Any) ->
     with make_sessionmaker(engine).begin() as session:
         assert service.load_bundled(session=session) is None and service.count_tasks(session=session) == 0
     engine.dispose()
+
+
+def test_no_similar_project_says_how_many_were_searched(app_client: Any, loaded_session: Any) -> None:
+    from eudesk.partners.service import project_counts
+
+    task_id = create(app_client, title="Lilla kantsten",
+                     description="Vi vil male alle kantsten på Flakhaven lilla med glimmer inden jul, "
+                                 "så kantstenene funkler om aftenen.")
+    page = doc(app_client.get(f"/tasks/{task_id}?lang=da"))
+    denmark, elsewhere = project_counts(session=loaded_session, country="DK")
+    assert denmark > 0 and elsewhere > 0
+    said = page.xpath("//p[@id='no-similar-elsewhere']")[0].text_content()
+    assert f"Ingen af de {elsewhere} tidligere projekter uden dansk partner" in said and "CORDIS" in said
+    said = page.xpath("//p[@id='no-similar-denmark']")[0].text_content()
+    assert f"Ingen af de {denmark} tidligere projekter med dansk partner" in said

@@ -733,6 +733,17 @@ def prepare_similar(*, texts: Sequence[str], matcher: object) -> bool:
     return bool(matcher.prepare_queries([project_query(t) for t in texts if t.strip()]))  # type: ignore[attr-defined]
 
 
+def project_counts(*, session: Session, country: str) -> tuple[int, int]:
+    """How many past projects have a participant from `country`, and how many have none (what "in Denmark" and
+    "elsewhere" search among)."""
+    from eudesk.projects.models import Participation, Project
+
+    total = session.scalar(select(func.count(Project.id))) or 0
+    inside = session.scalar(select(func.count(func.distinct(Participation.project_id))).join(
+        Organisation, Organisation.id == Participation.organisation_id).where(Organisation.country == country.upper())) or 0
+    return inside, total - inside
+
+
 def similar_projects(*, session: Session, text: str, country: str | None = None, exclude_country: str | None = None,
                      k: int = 5, matcher: object | None = None) -> list[KnowledgeHit]:
     """Past projects similar to a text, optionally only with a participant from `country` ('in Denmark') or with

@@ -231,6 +231,18 @@ def similar_projects(session: Session, task: Task) -> dict[str, list[SimilarProj
         return None
 
 
+def _searched(session: Session) -> dict[str, int] | None:
+    """How many past projects "elsewhere" and "in Denmark" searched among (said when nothing was close enough)."""
+    try:
+        from eudesk.partners.service import project_counts
+
+        denmark, elsewhere = project_counts(session=session, country="DK")
+    except Exception:  # another domain's failure must not take the task page down
+        log.exception("project counts failed")
+        return None
+    return {"elsewhere": elsewhere, "denmark": denmark}
+
+
 # --- list and import --------------------------------------------------------------------------------------------
 
 def _list(session: Session, department: str, status: str) -> tuple[list[Task], TaskListOut]:
@@ -475,7 +487,8 @@ def _task_page(request: Request, session: Session, task: Task, matcher: CallMatc
     tm, _out, similar = _detail(session, task, matcher, today)
     history = service.feedback_history(session=session, task_id=task.id)
     return render(request, "tasks/detail.html", tr=tr, block=block, nav="tasks", task=task, tm=tm,
-                  similar=similar, history=history, matcher=matcher, money=money_out(task),
+                  similar=similar, searched=_searched(session) if similar is not None else None, history=history,
+                  matcher=matcher, money=money_out(task),
                   matched_on=service.last_matched_on(task))
 
 
