@@ -81,13 +81,17 @@ def test_words_only_core_abstains_on_nonsense(db: Session, settings: Settings) -
 
 
 def test_one_shared_generic_word_is_not_a_good_match(db: Session, settings: Settings) -> None:
-    # the wastewater project shares only "byer" with the question: the core's fused score may clear its threshold
-    # on that word's lexical z-score, but neither signal alone carries it, so the page says "no good match"
+    # the best project shares only the towns ("byer", or "cities" through the glossary) with the question: the
+    # core's fused score may clear its threshold on that word's lexical z-score, but neither signal alone carries
+    # it, so the page says "no good match"
     m = pm.ProjectMatcher(settings, semantic=False)
     m.refresh(session=db)
-    res = m.search_projects("cykelinfrastruktur i mellemstore byer", k=3)
-    assert res.good and res.good[0].terms == ["byer"]  # the core alone would show it
-    assert partners.knowledge_search(session=db, text="cykelinfrastruktur i mellemstore byer", matcher=m) == []
+    res = m.search_projects("kunstgræsbaner i mellemstore byer", k=3)
+    assert res.good and res.good[0].terms in (["byer"], ["cities"])  # the core alone would show it
+    assert partners.knowledge_search(session=db, text="kunstgræsbaner i mellemstore byer", matcher=m) == []
+    # a Danish question about the bike-sharing project's subject finds it across languages
+    hits = partners.knowledge_search(session=db, text="cykelinfrastruktur i mellemstore byer", matcher=m)
+    assert hits and hits[0].project.title == "Bike sharing for mid-size cities"  # type: ignore[attr-defined]
     hits = partners.knowledge_search(session=db, text="spildevand i byer", matcher=m)
     assert hits and hits[0].project.title == "Fremtidens spildevand"  # type: ignore[attr-defined]
 
@@ -95,7 +99,7 @@ def test_one_shared_generic_word_is_not_a_good_match(db: Session, settings: Sett
 def test_partner_search_says_no_good_match_instead_of_padding(db: Session, settings: Settings) -> None:
     m = pm.ProjectMatcher(settings, semantic=False)
     m.refresh(session=db)
-    result = partners.search_partners(session=db, query=partners.PartnerQuery(text="cykelinfrastruktur i mellemstore byer"),
+    result = partners.search_partners(session=db, query=partners.PartnerQuery(text="kunstgræsbaner i mellemstore byer"),
                                       matcher=m)
     assert result.suggestions == [] and result.note.startswith("no good match")
     fitting = partners.search_partners(session=db, query=partners.PartnerQuery(text="spildevand i byer"), matcher=m)
