@@ -89,7 +89,7 @@ def guess_language(text: str) -> str:
     if da == en:
         from eudesk.matching.glossary import concepts_in_danish, concepts_in_stems
 
-        if len(concepts_in_danish(text)) > len(concepts_in_stems(analyse(text, "en"))):
+        if len(concepts_in_danish(text)) > len(concepts_in_stems(set(analyse(text, "en")))):
             return "da"
     return "da" if da > en else "en"
 
