@@ -32,18 +32,26 @@ def template_messages() -> Iterator[tuple[str, str | None, str]]:
 
 
 def code_messages() -> Iterator[tuple[str, str | None, str]]:
-    """(msgid, plural, where) for tr.gettext("...")/tr.ngettext("...", "...") calls with literal strings in code."""
+    """(msgid, plural, where) for tr.gettext("...")/tr.ngettext("...", "...") calls, and calls of a function named
+    `_` (a gettext handed to code that renders outside the templates, e.g. the Excel export), with literal strings
+    in code."""
     for path in sorted(SRC.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            if not isinstance(node, ast.Call):
                 continue
-            if node.func.attr not in ("gettext", "ngettext") or not node.args:
+            if isinstance(node.func, ast.Name) and node.func.id == "_":
+                name = "gettext"
+            elif isinstance(node.func, ast.Attribute):
+                name = node.func.attr
+            else:
+                continue
+            if name not in ("gettext", "ngettext") or not node.args:
                 continue
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 plural = None
-                if node.func.attr == "ngettext" and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                if name == "ngettext" and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
                     plural = str(node.args[1].value)
                 yield first.value, plural, f"{path.relative_to(ROOT)}:{node.lineno}"
 

@@ -34,4 +34,4 @@ def test_partner_search_with_a_filter_and_excel_export(live_server: str, browser
         ws = load_workbook(io.BytesIO(fh.read()))["Suggestions"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [r[1] for r in rows] == names
-    assert {r[2] for r in rows} == {"PUB"}
+    assert {r[2] for r in rows} == {"Public body"}  # the type as the page names it

@@ -84,11 +84,18 @@ def test_partner_search_page_json_and_export(app_client: Any) -> None:
     page = app_client.get("/partners", params={**params, "lang": "en"})
     doc = parse(page.text)
     assert {"suggestions", "consortium", "export"} <= doc.ids
-    xlsx = app_client.get("/partners/export.xlsx", params=params)
+    xlsx = app_client.get("/partners/export.xlsx", params={**params, "lang": "en"})
     assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith("application/vnd.openxml")
     ws = load_workbook(io.BytesIO(xlsx.content))["Suggestions"]
     assert [r[1] for r in ws.iter_rows(min_row=2, values_only=True)] == [
         s["organisation"]["name"] for s in body["suggestions"]]
+    # the workbook speaks the page's language: sheet names, headers, types, the consortium's reasons
+    wb = load_workbook(io.BytesIO(app_client.get("/partners/export.xlsx", params={**params, "lang": "da"}).content))
+    assert wb.sheetnames == ["Forslag", "Konsortium", "Søgning"]
+    rows = list(wb["Forslag"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("Nr.", "Organisation", "Type", "Land")
+    assert {r[2] for r in rows[1:]} <= {"Offentlig myndighed", "Universitet eller skole"}
+    assert [r[0] for r in wb["Søgning"].iter_rows(values_only=True)][:2] == ["Tekst", "Indkaldelse"]
 
 
 def test_partner_search_for_a_call_and_bad_input(app_client: Any) -> None:

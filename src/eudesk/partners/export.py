@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -15,33 +16,49 @@ SUGGESTION_HEADER = ("Rank", "Organisation", "Type", "Country", "City", "Populat
                      "Fitting projects", "eudesk page")
 
 
-def shortlist_xlsx(result: PartnerResult, *, base_url: str = "") -> bytes:
-    """An .xlsx workbook with the suggestions, the consortium and the query, as bytes."""
+def _english(msgid: str, /, **params: object) -> str:
+    return msgid % params if params else msgid
+
+
+def shortlist_xlsx(result: PartnerResult, *, base_url: str = "", gettext: Callable[..., str] = _english,
+                   type_labels: Mapping[str, str] | None = None) -> bytes:
+    """An .xlsx workbook with the suggestions, the consortium and the query, as bytes; headers, sheet names,
+    reasons and yes/no in the language of `gettext` (the page's), English without one."""
+    _ = gettext
+    labels = type_labels or {}
+
+    def kind(code: str) -> str:
+        return _(labels[code]) if code in labels else code
+
+    yes, no = _("yes"), _("no")
     wb = Workbook()
     ws = wb.active
-    ws.title = "Suggestions"
-    ws.append(SUGGESTION_HEADER)
+    ws.title = _("Suggestions")
+    ws.append([_(h) for h in SUGGESTION_HEADER])
     for s in result.suggestions:
         o, r = s.organisation, s.raw
-        ws.append([s.rank, o.name, o.activity_type, o.country, o.city, o.population, r.score, r.fit,  # type: ignore[attr-defined]
+        ws.append([s.rank, o.name, kind(o.activity_type), o.country, o.city, o.population, r.score, r.fit,  # type: ignore[attr-defined]
                    r.network, r.experience, r.projects, r.coordinated, r.last_year, s.danish_links,  # type: ignore[attr-defined]
-                   "; ".join(f"{e.title} ({e.topic_code}, match {e.match:.2f})" for e in r.evidence),  # type: ignore[attr-defined]
+                   "; ".join(_("%(title)s (%(code)s, match %(match)s)", title=e.title, code=e.topic_code,
+                               match=f"{e.match:.2f}") for e in r.evidence),  # type: ignore[attr-defined]
                    f"{base_url}/organisations/{o.id}"])
-    cons = wb.create_sheet("Consortium")
-    cons.append(("Organisation", "Type", "Country", "Why"))
+    cons = wb.create_sheet(_("Consortium"))
+    cons.append((_("Organisation"), _("Type"), _("Country"), _("Why")))
     if result.consortium:
-        for m in result.consortium.members:
-            cons.append((m.organisation.name, m.organisation.activity_type, m.organisation.country,
-                         "; ".join(m.reason_texts)))
+        c = result.consortium
+        for m in c.members:
+            cons.append((m.organisation.name, kind(m.organisation.activity_type), m.organisation.country,
+                         "; ".join(_(msg, **params) for msg, params in m.reasons)))
         cons.append(())
-        cons.append(("Rule", result.consortium.rule))
-        cons.append(("Satisfied", "yes" if result.consortium.satisfied else f"no: {result.consortium.missing_text}"))
-    q = wb.create_sheet("Query")
-    for row in (("Text", result.query.text), ("Call", result.query.call), ("Call title", result.call_title),
-                ("Types", ", ".join(result.query.types)), ("Countries", ", ".join(result.query.countries)),
-                ("Comparable city size", "yes" if result.query.comparable_size else "no"),
-                ("Has coordinated", "yes" if result.query.coordinated else "no"),
-                ("Data", "© European Union, CORDIS, CC BY 4.0; Erhvervsstyrelsen")):
+        cons.append((_("Rule"), _(c.rule)))
+        cons.append((_("Satisfied"), yes if c.satisfied else f"{no}: {_(c.missing, n=c.countries) if c.missing else ''}"))
+    q = wb.create_sheet(_("Query"))
+    for row in ((_("Text"), result.query.text), (_("Call"), result.query.call), (_("Call title"), result.call_title),
+                (_("Types"), ", ".join(kind(t) for t in result.query.types)),
+                (_("Countries"), ", ".join(result.query.countries)),
+                (_("Comparable city size"), yes if result.query.comparable_size else no),
+                (_("Has coordinated"), yes if result.query.coordinated else no),
+                (_("Data"), "© European Union, CORDIS, CC BY 4.0; Erhvervsstyrelsen")):
         q.append(row)
     for sheet in (ws, cons, q):
         for cell in sheet[1]:

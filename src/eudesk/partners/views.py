@@ -110,10 +110,13 @@ def partners_json(q: service.PartnerQuery = Depends(partner_query), session: Ses
 @router.get("/partners/export.xlsx", response_class=Response,
             responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def partners_xlsx(request: Request, q: service.PartnerQuery = Depends(partner_query),
-                  session: Session = Depends(get_session), matcher: ProjectMatcher = Depends(matcher_dep)) -> Response:
-    """The partner shortlist of a search as an Excel workbook (suggestions, consortium, query)."""
+                  session: Session = Depends(get_session), matcher: ProjectMatcher = Depends(matcher_dep),
+                  tr: Translator = Depends(get_translator)) -> Response:
+    """The partner shortlist of a search as an Excel workbook (suggestions, consortium, query), in the page's
+    language."""
     result = service.search_partners(session=session, query=q, matcher=matcher)
-    data = shortlist_xlsx(result, base_url=str(request.base_url).rstrip("/"))
+    data = shortlist_xlsx(result, base_url=str(request.base_url).rstrip("/"), gettext=tr.gettext,
+                          type_labels=TYPE_LABELS)
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": 'attachment; filename="eudesk-partners.xlsx"'})
 
