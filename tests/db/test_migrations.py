@@ -155,3 +155,16 @@ def test_app_state_starts_empty_on_a_new_database(sqlite_engine: Engine) -> None
     upgrade(sqlite_engine)
     with sqlite_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM app_state")).scalar_one() == 0
+
+
+def test_programme_labels_swapped_by_older_versions_are_put_right(sqlite_engine: Engine) -> None:
+    upgrade(sqlite_engine, "0001_calls")
+    with sqlite_engine.begin() as conn:
+        conn.execute(text("INSERT INTO programmes (id, code, name) VALUES ('43252386', 'I3', 'Interregional "
+                          "Innovation'), ('44416173', 'JUST', 'Justice'), ('43108390', 'HORIZON', 'Horizon Europe')"))
+    upgrade(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT id, code || ' ' || name FROM programmes")).all())
+    assert rows == {"43252386": "JUST Justice", "44416173": "I3 Interregional Innovation",
+                    "43108390": "HORIZON Horizon Europe"}
+    _check_schema(sqlite_engine)
