@@ -1,4 +1,4 @@
-"""Tokenising and stemming: each thread stems with its own Snowball stemmer."""
+"""eudesk.matching.text: each thread stems with its own Snowball stemmer; short queries told apart by the glossary."""
 
 from __future__ import annotations
 
