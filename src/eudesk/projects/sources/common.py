@@ -104,7 +104,7 @@ _INVERTED_Q = re.compile(r"¿")
 
 def repair_danish(text: str) -> str:
     """Repair the export's lost characters: '¿' stood for quotes, apostrophes and dashes (context decides)."""
-    text = fix_text(text)
+    text = re.sub(r"'{2,}", "’", fix_text(text))  # apostrophes the export doubled (SMV''er)
     if "¿" not in text:
         return text
     # "SMV¿er" / "ESCO¿en": a lost apostrophe before a Danish inflection ending

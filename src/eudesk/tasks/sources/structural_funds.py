@@ -81,7 +81,8 @@ def repair(text: str) -> str:
     text = _DASH.sub(" – ", text)
     text = _OPEN.sub("“", text)
     text = _CLOSE.sub("”", text)
-    text = text.replace("¿", "").replace("''", "'")  # leftovers; doubled apostrophes of the export
+    text = text.replace("¿", "")  # leftovers
+    text = re.sub(r"'{2,}", "'", text)  # the export doubled apostrophes, some many times over ('best practice')
     # sentences glued by the export ("...øget vækst.Projektet ...")
     text = re.sub(r"(?<=[a-zæøå][.!?])(?=[A-ZÆØÅ][a-zæøå])", " ", text)
     return normalise_whitespace(text)
