@@ -121,6 +121,7 @@ def test_repair_danish_lost_characters() -> None:
     assert repair_danish("SMV¿er i vækst") == "SMV’er i vækst"
     assert repair_danish("projektet ¿Etnisk Erhvervsfremme¿ fortsætter") == "projektet “Etnisk Erhvervsfremme” fortsætter"
     assert repair_danish("design ¿ detail konstruktion") == "design – detail konstruktion"
+    assert repair_danish("Vækstmidt, konsulentassistance til SMV''er") == "Vækstmidt, konsulentassistance til SMV’er"
 
 
 def test_guess_type_and_amounts() -> None:
