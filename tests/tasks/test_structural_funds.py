@@ -14,7 +14,7 @@ from eudesk.tasks.sources.structural_funds import assign_department, build_tasks
     ("Hanstholm. ¿ fastlæggelse", "Hanstholm. – fastlæggelse"),
     ("projektet ¿Etnisk Erhvervsfremme¿ har", "projektet “Etnisk Erhvervsfremme” har"),
     ("Kids'' and Tweens'' Lifestyle", "Kids' and Tweens' Lifestyle"),
-    ("implementere best practice", "implementere 'best practice'"),
+    ("implementere ''''''''''''''''best practice''''''''''''''''", "implementere 'best practice'"),
     ("øget vækst.Projektet medvirker", "øget vækst. Projektet medvirker"),
 ])
 def test_repair(raw: str, fixed: str) -> None:
