@@ -161,3 +161,22 @@ def test_pages_render_in_both_languages_without_missing_values(app_client: Any, 
             main = r.text.split("<main", 1)[1].split("</main>", 1)[0]
             assert "None" not in "".join(parse(main).parts), url
             assert "%(" not in r.text, f"{url}: an unfilled message parameter"
+
+
+def test_merge_reasons_read_in_the_page_language(app_client: Any, loaded_session: Session) -> None:
+    org = odense(loaded_session)
+    merges = app_client.get(f"/organisations/{org.id}.json").json()["merges"]
+    assert any(m["reason"].startswith("same name and country (DK)") for m in merges)  # the stored, English reason
+    da = app_client.get(f"/organisations/{org.id}?lang=da").text
+    assert "samme navn og land (DK), by" in da and "same name and country" not in da
+    assert "same name and country (DK), city" in app_client.get(f"/organisations/{org.id}?lang=en").text
+
+
+def test_a_reason_typed_by_hand_is_shown_as_written() -> None:
+    from eudesk.partners.service import reason_parts
+
+    assert reason_parts("Same organisation, checked by phone (2 participation(s) in shared projects stay with the "
+                        "merged record)") == [
+        ("%(text)s", {"text": "Same organisation, checked by phone"}),
+        ("%(n)s participation(s) in shared projects stay with the merged record", {"n": 2})]
+    assert reason_parts("merged by hand") == [("merged by hand", {})]

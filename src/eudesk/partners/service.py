@@ -192,6 +192,28 @@ def merge(*, session: Session, kept_id: int, merged_id: int, reason: str = "", a
     return m
 
 
+_AUTO_REASON = re.compile(r"^same name and country \((?P<country>[^)]*)\), city (?P<city>.*?)"
+                          r"(?: \((?P<n>\d+) participation\(s\) in shared projects stay with the merged record\))?$")
+_KEPT_NOTE = re.compile(r"^(?P<text>.*?) \((?P<n>\d+) participation\(s\) in shared projects stay with the merged record\)$")
+
+
+def reason_parts(reason: str) -> list[tuple[str, dict[str, object]]]:
+    """A stored merge reason as messages a page can translate: the automatic rule's wording and the note on shared
+    projects are recognised; anything else (a reason typed by hand) is shown as it was written."""
+    m = _AUTO_REASON.match(reason)
+    if m:
+        out: list[tuple[str, dict[str, object]]] = [
+            ("same name and country (%(country)s), city %(city)s", {"country": m["country"], "city": m["city"]})]
+        n = m["n"]
+    else:
+        k = _KEPT_NOTE.match(reason)
+        text, n = (k["text"], k["n"]) if k else (reason, None)
+        out = [("merged by hand", {})] if text == "merged by hand" else [("%(text)s", {"text": text})]
+    if n is not None:
+        out.append(("%(n)s participation(s) in shared projects stay with the merged record", {"n": int(n)}))
+    return out
+
+
 def undo_merge(*, session: Session, merge_id: int) -> OrganisationMerge:
     """Undo a merge: the merged record comes back and gets its participations back."""
     from eudesk.projects.models import Participation

@@ -159,7 +159,7 @@ def _org_page(request: Request, tr: Translator, session: Session, org_id: int, *
             if i not in names:
                 names[i] = service.get_organisation(session=session, org_id=i).name
     return render(request, "partners/organisation.html", tr=tr, nav="partners", p=p, o=p.organisation,
-                  values=values, error=error, names=names, types=TYPE_LABELS,
+                  values=values, error=error, names=names, types=TYPE_LABELS, reason_parts=service.reason_parts,
                   city_url=f"/cities/{p.organisation.country}/{geo.core_city(p.organisation.city)}"
                   if p.organisation.city else "",
                   status_code=status_code)
