@@ -511,11 +511,16 @@ def list_changes(
     return list(session.scalars(stmt))
 
 
-def count_changes(*, session: Session, sync_id: int) -> dict[str, int]:
-    """How many changes of each kind a run recorded (all of them, not only the ones a page lists)."""
-    stmt = (select(CallChange.kind, func.count()).where(CallChange.sync_id == sync_id)
-            .group_by(CallChange.kind).order_by(CallChange.kind))
-    return {kind: int(n) for kind, n in session.execute(stmt)}
+def count_changes(*, session: Session, sync_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """For each of these runs, how many changes of each kind it recorded (all of them, not only the ones a page
+    lists); one query for all the runs, every run asked about in the result."""
+    out: dict[int, dict[str, int]] = {i: {} for i in sync_ids}
+    if out:
+        stmt = (select(CallChange.sync_id, CallChange.kind, func.count()).where(CallChange.sync_id.in_(list(out)))
+                .group_by(CallChange.sync_id, CallChange.kind).order_by(CallChange.sync_id, CallChange.kind))
+        for sync_id, kind, n in session.execute(stmt):
+            out[sync_id][kind] = int(n)
+    return out
 
 
 def deadlines_between(

@@ -254,8 +254,8 @@ def changes_page(
     set_freshness(request, session, today)
     r, runs, changes = _changes(session, run)
     # counted in the database: the list shows at most the newest 500 (a first import records one per call)
-    by_kind = service.count_changes(session=session, sync_id=r.id) if r else {}  # type: ignore[attr-defined]
-    run_counts = {x.id: service.count_changes(session=session, sync_id=x.id) for x in runs}  # type: ignore[attr-defined]
+    run_counts = service.count_changes(session=session, sync_ids=[x.id for x in [*runs, *([r] if r else [])]])  # type: ignore[attr-defined]
+    by_kind = run_counts[r.id] if r else {}  # type: ignore[attr-defined]
     return render(request, "calls/changes.html", tr=tr, nav="changes", run=r, runs=runs, changes=changes,
                   by_kind=by_kind, total=sum(by_kind.values()), run_counts=run_counts)
 

@@ -184,33 +184,47 @@ def merge(*, session: Session, kept_id: int, merged_id: int, reason: str = "", a
     for attr in ("city", "postcode", "nuts_code", "url", "activity_type"):
         if not getattr(kept, attr) and getattr(merged, attr):
             setattr(kept, attr, getattr(merged, attr))
-    note = f" ({stayed} participation(s) in shared projects stay with the merged record)" if stayed else ""
-    m = OrganisationMerge(kept_id=kept.id, merged_id=merged.id, reason=(reason or "merged by hand") + note,
+    note = f" ({KEPT_NOTE % {'n': stayed}})" if stayed else ""
+    m = OrganisationMerge(kept_id=kept.id, merged_id=merged.id, reason=(reason or BY_HAND) + note,
                           automatic=automatic, moved_participations=",".join(str(i) for i in moved), at=utcnow())
     session.add(m)
     session.flush()
     return m
 
 
-_AUTO_REASON = re.compile(r"^same name and country \((?P<country>[^)]*)\), city (?P<city>.*?)"
-                          r"(?: \((?P<n>\d+) participation\(s\) in shared projects stay with the merged record\))?$")
-_KEPT_NOTE = re.compile(r"^(?P<text>.*?) \((?P<n>\d+) participation\(s\) in shared projects stay with the merged record\)$")
+# The wording of stored merge reasons (English in the database and the JSON twin), and the same wording as patterns,
+# so that a page can show a stored reason in its own language.
+SAME_NAME_RULE = "same name and country (%(country)s), city %(city)s"
+BY_HAND = "merged by hand"
+KEPT_NOTE = "%(n)s participation(s) in shared projects stay with the merged record"
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A message template as a regular expression with one named group per %(name)s."""
+    parts = re.split(r"%\((\w+)\)s", template)
+    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.*?)" for i, p in enumerate(parts)))
+
+
+_RULE_RE = _pattern(SAME_NAME_RULE)
+_NOTE_RE = re.compile(rf"(?P<text>.*) \({_pattern(KEPT_NOTE).pattern}\)")  # greedy text: the last note
 
 
 def reason_parts(reason: str) -> list[tuple[str, dict[str, object]]]:
     """A stored merge reason as messages a page can translate: the automatic rule's wording and the note on shared
     projects are recognised; anything else (a reason typed by hand) is shown as it was written."""
-    m = _AUTO_REASON.match(reason)
-    if m:
-        out: list[tuple[str, dict[str, object]]] = [
-            ("same name and country (%(country)s), city %(city)s", {"country": m["country"], "city": m["city"]})]
-        n = m["n"]
+    note = _NOTE_RE.fullmatch(reason)
+    if note and not note["n"].isdigit():  # typed by hand to look like the note: shown as written
+        note = None
+    text = note["text"] if note else reason
+    rule = _RULE_RE.fullmatch(text)
+    if rule:
+        out: list[tuple[str, dict[str, object]]] = [(SAME_NAME_RULE, rule.groupdict())]
+    elif text == BY_HAND:
+        out = [(BY_HAND, {})]
     else:
-        k = _KEPT_NOTE.match(reason)
-        text, n = (k["text"], k["n"]) if k else (reason, None)
-        out = [("merged by hand", {})] if text == "merged by hand" else [("%(text)s", {"text": text})]
-    if n is not None:
-        out.append(("%(n)s participation(s) in shared projects stay with the merged record", {"n": int(n)}))
+        out = [("%(text)s", {"text": text})]
+    if note:
+        out.append((KEPT_NOTE, {"n": int(note["n"])}))
     return out
 
 
@@ -250,7 +264,7 @@ def merge_candidates(*, session: Session) -> list[tuple[Organisation, Organisati
             continue
         cands = [c for c in with_id.get((o.name_key, o.country), []) if _compatible_city(c.city, o.city)]
         if len(cands) == 1 and (cands[0].id, o.id) not in undone:  # an undone merge is a human's "no"
-            out.append((cands[0], o, f"same name and country ({o.country}), city {cands[0].city or '?'}"))
+            out.append((cands[0], o, SAME_NAME_RULE % {"country": o.country, "city": cands[0].city or "?"}))
     return out
 
 

@@ -264,12 +264,19 @@ def tasks_page(request: Request, department: str = "", status: str = "", importe
                tr: Translator = Depends(get_translator), matcher: CallMatcher = Depends(matcher_dep)) -> Response:
     """The tasks list with filters, how many calls fit each task, and the import form."""
     set_freshness(request, session, today)
+    return _list_page(request, session, tr, department=department, status=status, block="results",
+                      imported=imported, deleted=deleted)
+
+
+def _list_page(request: Request, session: Session, tr: Translator, *, department: str = "", status: str = "",
+               block: str | None = None, status_code: int = 200, **extra: Any) -> Response:
+    """The tasks list page (filters, counts of fitting calls, the import form, the demo tasks' link)."""
     tasks, out = _list(session, department, status)
-    return render(request, "tasks/list.html", tr=tr, block="results", nav="tasks", tasks=tasks, out=out,
-                  department=department, status=status, imported=imported, deleted=deleted,
-                  demo_count=len(service.demo_task_ids(session=session)), statuses=service.STATUSES,
-                  departments=service.DEPARTMENTS, import_error=None,
-                  counts=service.match_counts(session=session))
+    context: dict[str, Any] = {"imported": None, "deleted": None, "import_error": None, **extra}
+    return render(request, "tasks/list.html", tr=tr, block=block, nav="tasks", tasks=tasks, out=out,
+                  department=department, status=status, demo_count=len(service.demo_task_ids(session=session)),
+                  statuses=service.STATUSES, departments=service.DEPARTMENTS,
+                  counts=service.match_counts(session=session), status_code=status_code, **context)
 
 
 @router.get("/tasks/import", include_in_schema=False)
@@ -290,13 +297,8 @@ async def tasks_import(request: Request, file: UploadFile, session: Session = De
         tasks = service.import_tasks(session=session, tasks=read_tasks_bytes(data, filename=name), source=name)
     except InvalidInput as exc:
         set_freshness(request, session, today)
-        _tasks, out = _list(session, "", "")
         message, problems = _import_error(exc, tr)
-        return render(request, "tasks/list.html", tr=tr, nav="tasks", tasks=_tasks, out=out, department="",
-                      status="", imported=None, deleted=None, demo_count=len(service.demo_task_ids(session=session)),
-                      statuses=service.STATUSES, departments=service.DEPARTMENTS,
-                      import_error=message, import_problems=problems, counts=service.match_counts(session=session),
-                      status_code=422)
+        return _list_page(request, session, tr, import_error=message, import_problems=problems, status_code=422)
     lang = _lang_query(request).replace("?", "&")
     return RedirectResponse(f"/tasks?imported={len(tasks)}{lang}", status_code=303)
 
@@ -487,7 +489,9 @@ def _task_page(request: Request, session: Session, task: Task, matcher: CallMatc
     tm, _out, similar = _detail(session, task, matcher, today)
     history = service.feedback_history(session=session, task_id=task.id)
     return render(request, "tasks/detail.html", tr=tr, block=block, nav="tasks", task=task, tm=tm,
-                  similar=similar, searched=_searched(session) if similar is not None else None, history=history,
+                  similar=similar, history=history,
+                  # counted only when a section has nothing to show (the page then says how many were searched)
+                  searched=_searched(session) if similar is not None and not all(similar.values()) else None,
                   matcher=matcher, money=money_out(task),
                   matched_on=service.last_matched_on(task))
 

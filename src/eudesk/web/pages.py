@@ -61,7 +61,7 @@ def _about(request: Request, session: Session) -> AboutOut:
         version=__version__, python=platform.python_version(), database=request.app.state.engine.dialect.name,
         embedder=getattr(matcher, "embedder_name", "") or None,
         runs=[SyncRunOut.model_validate(r, from_attributes=True) for r in runs],
-        changes_by_run={r.id: calls_service.count_changes(session=session, sync_id=r.id) for r in runs},
+        changes_by_run=calls_service.count_changes(session=session, sync_ids=[r.id for r in runs]),
     )
 
 
